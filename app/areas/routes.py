@@ -1,0 +1,93 @@
+"""HTTP for the area tree."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response
+
+from app.areas import service
+from app.areas.models import Area, AreaKind
+from app.areas.schemas import AreaCreate, AreaMove, AreaRead, AreaUpdate, PatrolSettingsRead
+from app.db import DbSession
+from app.deps import IdempotencyKey, Now
+from app.errors import ERROR_RESPONSES
+from app.idempotency import service as idempotency
+from app.pagination import Page, PageParams, page_params
+
+router = APIRouter(prefix="/api/v1/areas", tags=["areas"], responses=ERROR_RESPONSES)
+
+
+def to_read(area: Area) -> AreaRead:
+    patrol = None
+    if area.kind == AreaKind.rt:
+        patrol = PatrolSettingsRead.model_validate(area, from_attributes=True)
+    return AreaRead(
+        id=area.id,
+        kind=area.kind,
+        name=area.name,
+        parent_id=area.parent_id,
+        path=area.path,
+        timezone=area.timezone,
+        patrol=patrol,
+    )
+
+
+@router.post("", status_code=201, response_model=AreaRead)
+def create_area(
+    data: AreaCreate, session: DbSession, now: Now, response: Response, key: IdempotencyKey = None
+) -> object:
+    """Create an area under its parent (a kota has none)."""
+
+    def produce() -> tuple[int, object]:
+        area = service.create_area(session, data, actor_id=None, now=now)
+        return 201, to_read(area).model_dump(mode="json")
+
+    status, body, replayed = idempotency.run(
+        session,
+        scope="area.create",
+        key=key,
+        payload=data.model_dump(mode="json"),
+        now=now,
+        produce=produce,
+    )
+    response.status_code = status
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return body
+
+
+@router.get("", response_model=Page[AreaRead])
+def list_areas(
+    session: DbSession,
+    page: Annotated[PageParams, Depends(page_params)],
+    parent_id: int | None = None,
+    kind: AreaKind | None = None,
+) -> Page[AreaRead]:
+    """List areas, optionally the children of one parent or of one kind."""
+    rows, total = service.list_areas(
+        session, parent_id=parent_id, kind=kind, limit=page.limit, offset=page.offset
+    )
+    return Page(items=[to_read(a) for a in rows], total=total, limit=page.limit, offset=page.offset)
+
+
+@router.get("/{area_id}", response_model=AreaRead)
+def read_area(area_id: int, session: DbSession) -> AreaRead:
+    """Read one area with its patrol settings."""
+    return to_read(service.get_area(session, area_id))
+
+
+@router.patch("/{area_id}", response_model=AreaRead)
+def update_area(area_id: int, data: AreaUpdate, session: DbSession, now: Now) -> AreaRead:
+    """Rename an area or change its time zone or patrol settings."""
+    area = service.update_area(
+        session, service.get_area(session, area_id), data, actor_id=None, now=now
+    )
+    return to_read(area)
+
+
+@router.post("/{area_id}/move", response_model=AreaRead)
+def move_area(area_id: int, data: AreaMove, session: DbSession, now: Now) -> AreaRead:
+    """Move an area and everything beneath it under another parent."""
+    area = service.move_area(
+        session, service.get_area(session, area_id), data.parent_id, actor_id=None, now=now
+    )
+    return to_read(area)

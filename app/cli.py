@@ -1,0 +1,128 @@
+"""The ``ronda`` command line."""
+
+import logging
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+from sqlalchemy.orm import Session
+
+from app.config import get_settings
+
+cli = typer.Typer(help="Ronda: fair night-patrol rosters for RT/RW.", no_args_is_help=True)
+db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
+areas_cli = typer.Typer(help="The area tree.", no_args_is_help=True)
+demo_cli = typer.Typer(help="Demo data.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+cli.add_typer(areas_cli, name="areas")
+cli.add_typer(demo_cli, name="demo")
+
+
+def _session_scope() -> AbstractContextManager[Session]:
+    """One unit of work for a command: commits when the block ends without error."""
+    from app.db import make_engine, make_sessionmaker
+
+    engine = make_engine(get_settings().database_url)
+    return make_sessionmaker(engine).begin()
+
+
+@db_cli.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Migrate the database to the newest schema (safe to run from several replicas at once)."""
+    from app import migrate
+
+    migrate.upgrade(get_settings().database_url, revision)
+    typer.echo(f"database at {revision}")
+
+
+@db_cli.command("downgrade")
+def db_downgrade(revision: str) -> None:
+    """Migrate the database down to REVISION (``base`` removes every table)."""
+    from app import migrate
+
+    migrate.downgrade(get_settings().database_url, revision)
+    typer.echo(f"database at {revision}")
+
+
+@cli.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default RONDA_PORT or 8000)")] = None,
+    workers: Annotated[int | None, typer.Option(help="uvicorn worker processes")] = None,
+) -> None:
+    """Serve the API and pages with uvicorn."""
+    import uvicorn
+
+    settings = get_settings()
+    workers = workers or settings.workers
+    if settings.is_sqlite and workers > 1:
+        typer.echo(
+            "error: SQLite allows one worker only; use PostgreSQL (RONDA_DATABASE_URL) for more",
+            err=True,
+        )
+        raise typer.Exit(2)
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        log_level=settings.log_level.lower(),
+    )
+
+
+@areas_cli.command("import")
+def areas_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+) -> None:
+    """Create the area tree from a YAML file of nested {kind, name, children} (idempotent)."""
+    from pydantic import ValidationError
+
+    from app.areas import service as areas
+    from app.clock import SystemClock
+    from app.errors import DomainError
+
+    try:
+        tree = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        typer.echo(f"error: {file}: not valid YAML: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if not isinstance(tree, list):
+        typer.echo(f"error: {file}: expected a list of areas at the top", err=True)
+        raise typer.Exit(2)
+    try:
+        with _session_scope() as session:
+            created, existing = areas.import_tree(session, tree, now=SystemClock().now())
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        typer.echo(f"error: {field}: {first['msg']}", err=True)
+        raise typer.Exit(2) from None
+    except DomainError as exc:
+        typer.echo(f"error: {exc.field or ''}: {exc.localized('en')}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"{created} areas created, {existing} already there")
+
+
+@demo_cli.command("load")
+def demo_load(
+    if_empty: Annotated[bool, typer.Option(help="Only when the database has no area")] = False,
+) -> None:
+    """Load the demo kelurahan."""
+    from app.clock import SystemClock
+    from app.demo import service as demo
+
+    with _session_scope() as session:
+        if if_empty and not demo.is_empty(session):
+            typer.echo("database already has data; demo not loaded")
+            return
+        result = demo.load(session, SystemClock().now())
+    typer.echo(", ".join(f"{k}: {v}" for k, v in result.items()))
+
+
+def main() -> None:
+    logging.basicConfig(level=get_settings().log_level, format="%(levelname)s %(name)s %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    cli()

@@ -1,0 +1,49 @@
+"""Settings from the environment (prefix ``RONDA_``) and a ``.env`` file."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="RONDA_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    database_url: str = "sqlite:///./ronda.db"
+    secret_key: str = PLACEHOLDER_SECRET
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    default_language: Literal["id", "en"] = "id"
+    media_dir: Path = Path("media")
+    log_level: str = "INFO"
+    run_scheduler: bool = True
+    # Argon2 cost; tests lower it so the suite stays fast.
+    argon2_time_cost: int = 3
+    argon2_memory_cost_kib: int = 65536
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> "Settings":
+        if self.environment == "production" and (
+            self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < 32
+        ):
+            raise ValueError(
+                "RONDA_SECRET_KEY must be set to a random value of at least 32 characters "
+                "in production (RONDA_ENVIRONMENT=production)"
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the process-wide settings, read once."""
+    return Settings()

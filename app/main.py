@@ -1,0 +1,52 @@
+"""The application factory."""
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import Engine, text
+
+from app.areas.routes import router as areas_router
+from app.clock import Clock, SystemClock
+from app.config import Settings, get_settings
+from app.db import DbSession, make_engine, make_sessionmaker
+from app.errors import ErrorResponse, install_error_handlers
+
+
+def create_app(
+    settings: Settings | None = None, *, engine: Engine | None = None, clock: Clock | None = None
+) -> FastAPI:
+    """Build the app on the configured database (or the given engine and clock)."""
+    settings = settings or get_settings()
+    engine = engine or make_engine(settings.database_url)
+    app = FastAPI(
+        title="Ronda",
+        version="0.1.0",
+        description="Fair night-patrol rosters, patrol logs and incident reports for RT/RW.",
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.clock = clock or SystemClock()
+    install_error_handlers(app)
+    app.include_router(areas_router)
+
+    @app.get(
+        "/healthz",
+        tags=["ops"],
+        responses={503: {"model": ErrorResponse, "description": "Database unavailable"}},
+    )
+    def healthz(session: DbSession) -> Any:
+        """Answer 200 only when the database answers."""
+        try:
+            session.execute(text("SELECT 1"))
+        except Exception:
+            return JSONResponse(
+                status_code=503,
+                content={
+                    "error": {"code": "database_unavailable", "message": "database", "field": None}
+                },
+            )
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,137 @@
+"""The second tier: real ``ronda serve`` processes, each on a database of its own."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from app.db import make_engine
+
+POSTGRES_URL = os.environ.get("RONDA_TEST_POSTGRES_URL")
+REQUIRE_POSTGRES = os.environ.get("RONDA_TEST_REQUIRE_POSTGRES") == "1"
+RONDA = shutil.which("ronda", path=str(Path(sys.executable).parent)) or "ronda"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Database:
+    url: str
+    drop: Callable[[], None] = field(repr=False)
+
+
+def _fresh_postgres() -> Database:
+    if not POSTGRES_URL:
+        if REQUIRE_POSTGRES:
+            pytest.fail("RONDA_TEST_REQUIRE_POSTGRES=1 but RONDA_TEST_POSTGRES_URL is not set")
+        pytest.skip("PostgreSQL not configured: set RONDA_TEST_POSTGRES_URL")
+    name = f"ronda_live_{uuid.uuid4().hex[:10]}"
+    admin = make_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    return Database(url=url, drop=drop)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def live_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A new, empty database of each kind, dropped afterwards."""
+    if request.param == "sqlite":
+        yield Database(url=f"sqlite:///{tmp_path / 'live.db'}", drop=lambda: None)
+        return
+    database = _fresh_postgres()
+    try:
+        yield database
+    finally:
+        database.drop()
+
+
+@pytest.fixture
+def postgres_database() -> Iterator[Database]:
+    database = _fresh_postgres()
+    try:
+        yield database
+    finally:
+        database.drop()
+
+
+def ronda_env(database_url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RONDA_")}
+    env |= {"RONDA_DATABASE_URL": database_url, "RONDA_LOG_LEVEL": "WARNING"} | extra
+    return env
+
+
+def run_ronda(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [RONDA, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=120
+    )
+
+
+@dataclass
+class LiveServer:
+    base_url: str
+    process: subprocess.Popen[bytes]
+
+
+@pytest.fixture
+def live_server(
+    live_database: Database, tmp_path: Path
+) -> Iterator[Callable[..., LiveServer]]:
+    """Start ``ronda serve`` on the live database after ``ronda db upgrade``."""
+    started: list[LiveServer] = []
+
+    def start(workers: int = 1) -> LiveServer:
+        env = ronda_env(live_database.url, RONDA_RUN_SCHEDULER="false")
+        upgraded = run_ronda("db", "upgrade", env=env, cwd=tmp_path)
+        assert upgraded.returncode == 0, upgraded.stderr
+        port = free_port()
+        process = subprocess.Popen(
+            [RONDA, "serve", "--port", str(port), "--workers", str(workers)],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        server = LiveServer(base_url=f"http://127.0.0.1:{port}", process=process)
+        started.append(server)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"ronda serve exited with {process.returncode}")
+            try:
+                if httpx.get(f"{server.base_url}/healthz", timeout=1).status_code == 200:
+                    return server
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("ronda serve did not become healthy within 30 s")
+
+    yield start
+    for server in started:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait()

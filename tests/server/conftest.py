@@ -95,9 +95,7 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(
-    live_database: Database, tmp_path: Path
-) -> Iterator[Callable[..., LiveServer]]:
+def live_server(live_database: Database, tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
     """Start ``ronda serve`` on the live database after ``ronda db upgrade``."""
     started: list[LiveServer] = []
 

@@ -1,0 +1,1084 @@
+"""The fairness solver: one RT, one month (see roster-problem.md).
+
+Pure: no database, no I/O, no wall clock (a monotonic timer only bounds the search).
+
+How it works, in short.  A household's shifts are a bitmask of the month's days.
+A greedy pass builds a valid roster night by night, lowest load first.  Then
+local search improves it with *chains*: a place at night ``r`` is vacated (by a
+donor, or it was empty), some household moves into it from a night ``c`` that
+conflicts with ``r`` under the min-gap rule, which vacates ``c``, and so on,
+until a household takes the last vacated place without conflict.  A breadth-first
+search over nights finds such chains; each household's schedule changes by one
+shift at each end, so rules 1-5 hold by construction (and are re-checked).
+
+Lower bounds come from relaxations: per-household maxima (interval scheduling),
+water-filling of loads between priors and those maxima, and max-flow networks in
+which any ``min_gap_days`` consecutive days hold at most one shift of a household.
+When the roster's figures equal the bounds, it is proved optimal.
+"""
+
+from __future__ import annotations
+
+import calendar
+import random
+import re
+import time
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class ProblemError(ValueError):
+    """An input that roster-problem.md refuses; ``field`` names where it is wrong."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Household:
+    id: str
+    exempt: bool = False
+    unavailable: frozenset[date] = frozenset()
+    prior_shifts: int = 0
+    prior_weekend_shifts: int = 0
+    last_shift_date: date | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    year: int
+    month: int
+    team_size: int
+    households: tuple[Household, ...]
+    team_size_by_weekday: Mapping[str, int] = field(default_factory=dict)
+    team_size_by_date: Mapping[date, int] = field(default_factory=dict)
+    min_gap_days: int = 1
+    weekend_nights: frozenset[str] = frozenset({"fri", "sat"})
+    seed: int = 0
+
+    @property
+    def dates(self) -> list[date]:
+        """Every date of the month, in order."""
+        ndays = calendar.monthrange(self.year, self.month)[1]
+        return [date(self.year, self.month, day) for day in range(1, ndays + 1)]
+
+    def team_size_on(self, day: date) -> int:
+        """Team size of the night starting on ``day`` (date override, weekday, default)."""
+        if day in self.team_size_by_date:
+            return self.team_size_by_date[day]
+        return self.team_size_by_weekday.get(WEEKDAYS[day.weekday()], self.team_size)
+
+    def to_json(self) -> dict[str, Any]:
+        """The problem as roster-problem.md JSON (round-trips through parse_problem)."""
+        return {
+            "month": f"{self.year:04d}-{self.month:02d}",
+            "team_size": self.team_size,
+            "team_size_by_weekday": dict(self.team_size_by_weekday),
+            "team_size_by_date": {d.isoformat(): n for d, n in self.team_size_by_date.items()},
+            "min_gap_days": self.min_gap_days,
+            "weekend_nights": [w for w in WEEKDAYS if w in self.weekend_nights],
+            "households": [
+                {
+                    "id": h.id,
+                    "exempt": h.exempt,
+                    "unavailable": sorted(d.isoformat() for d in h.unavailable),
+                    "prior_shifts": h.prior_shifts,
+                    "prior_weekend_shifts": h.prior_weekend_shifts,
+                    "last_shift_date": h.last_shift_date.isoformat() if h.last_shift_date else None,
+                }
+                for h in self.households
+            ],
+            "seed": self.seed,
+        }
+
+
+@dataclass(frozen=True)
+class Figures:
+    unfilled: int
+    spread: int
+    weekend_spread: int
+
+    def as_dict(self) -> dict[str, int]:
+        """The three figures keyed as in roster-problem.md."""
+        return {
+            "unfilled": self.unfilled,
+            "spread": self.spread,
+            "weekend_spread": self.weekend_spread,
+        }
+
+
+@dataclass(frozen=True)
+class Solution:
+    nights: tuple[tuple[date, tuple[str, ...]], ...]
+    metrics: Figures
+    bounds: Figures
+    proved_optimal: bool
+
+    def to_json(self) -> dict[str, Any]:
+        """The solution JSON of roster-problem.md, plus the bounds and the proof flag."""
+        return {
+            "nights": [
+                {"date": day.isoformat(), "households": list(ids)} for day, ids in self.nights
+            ],
+            "metrics": {**self.metrics.as_dict(), "violations": 0},
+            "bounds": self.bounds.as_dict(),
+            "proved_optimal": self.proved_optimal,
+        }
+
+
+# --- parsing -----------------------------------------------------------------
+
+
+def _int(value: Any, where: str, minimum: int | None = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ProblemError(where, "must be an integer")
+    if minimum is not None and value < minimum:
+        raise ProblemError(where, f"must be >= {minimum}, got {value}")
+    return value
+
+
+def _date(value: Any, where: str) -> date:
+    if not isinstance(value, str) or not _DATE_RE.match(value):
+        raise ProblemError(where, f"must be a date YYYY-MM-DD, got {value!r}")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ProblemError(where, f"is not a valid date: {value!r}") from None
+
+
+def _mapping(value: Any, where: str) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ProblemError(where, "must be an object")
+    return value
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ProblemError(where, "must be a list")
+    return value
+
+
+def parse_problem(data: Mapping[str, Any]) -> Problem:
+    """Validate roster-problem.md JSON and build a Problem; raise ProblemError naming the field."""
+    if not isinstance(data, Mapping):
+        raise ProblemError("problem", "must be a JSON object")
+    month_text = data.get("month")
+    match = _MONTH_RE.match(month_text) if isinstance(month_text, str) else None
+    if match is None or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
+        raise ProblemError("month", f"must be YYYY-MM, got {month_text!r}")
+    year, month = int(match.group(1)), int(match.group(2))
+    first = date(year, month, 1)
+
+    if "team_size" not in data:
+        raise ProblemError("team_size", "is required")
+    team_size = _int(data["team_size"], "team_size", 1)
+
+    by_weekday: dict[str, int] = {}
+    for key, value in _mapping(data.get("team_size_by_weekday"), "team_size_by_weekday").items():
+        if key not in WEEKDAYS:
+            raise ProblemError(
+                f"team_size_by_weekday.{key}", f"unknown weekday; use one of {', '.join(WEEKDAYS)}"
+            )
+        by_weekday[key] = _int(value, f"team_size_by_weekday.{key}")
+
+    by_date: dict[date, int] = {}
+    for key, value in _mapping(data.get("team_size_by_date"), "team_size_by_date").items():
+        by_date[_date(key, f"team_size_by_date.{key}")] = _int(value, f"team_size_by_date.{key}")
+
+    min_gap = _int(data.get("min_gap_days", 1), "min_gap_days")
+
+    raw_weekend = data.get("weekend_nights", ["fri", "sat"])
+    weekend: set[str] = set()
+    for i, key in enumerate(_list(raw_weekend, "weekend_nights")):
+        if key not in WEEKDAYS:
+            raise ProblemError(
+                f"weekend_nights[{i}]", f"unknown weekday {key!r}; use one of {', '.join(WEEKDAYS)}"
+            )
+        weekend.add(key)
+
+    if "households" not in data:
+        raise ProblemError("households", "is required")
+    households: list[Household] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(_list(data["households"], "households")):
+        where = f"households[{i}]"
+        if not isinstance(raw, Mapping):
+            raise ProblemError(where, "must be an object")
+        hid = raw.get("id")
+        if not isinstance(hid, str) or not hid:
+            raise ProblemError(f"{where}.id", "must be a non-empty string")
+        if hid in seen:
+            raise ProblemError(f"{where}.id", f"duplicate household id {hid!r}")
+        seen.add(hid)
+        exempt = raw.get("exempt", False)
+        if exempt is None:
+            exempt = False
+        if not isinstance(exempt, bool):
+            raise ProblemError(f"{where}.exempt", "must be true or false")
+        unavailable = frozenset(
+            _date(text, f"{where}.unavailable[{j}]")
+            for j, text in enumerate(_list(raw.get("unavailable"), f"{where}.unavailable"))
+        )
+        prior = _int(raw.get("prior_shifts", 0) or 0, f"{where}.prior_shifts")
+        prior_weekend = _int(
+            raw.get("prior_weekend_shifts", 0) or 0, f"{where}.prior_weekend_shifts"
+        )
+        if prior_weekend > prior:
+            raise ProblemError(
+                f"{where}.prior_weekend_shifts",
+                f"must not exceed prior_shifts ({prior_weekend} > {prior})",
+            )
+        last_raw = raw.get("last_shift_date")
+        last = None if last_raw is None else _date(last_raw, f"{where}.last_shift_date")
+        if last is not None and last >= first:
+            raise ProblemError(
+                f"{where}.last_shift_date", f"must be before the month ({last.isoformat()})"
+            )
+        households.append(Household(hid, exempt, unavailable, prior, prior_weekend, last))
+
+    seed = _int(data.get("seed", 0) or 0, "seed", None)
+    return Problem(
+        year=year,
+        month=month,
+        team_size=team_size,
+        households=tuple(households),
+        team_size_by_weekday=by_weekday,
+        team_size_by_date=by_date,
+        min_gap_days=min_gap,
+        weekend_nights=frozenset(weekend),
+        seed=seed,
+    )
+
+
+# --- max-flow (Dinic), for the relaxations -------------------------------------
+
+
+class _Flow:
+    def __init__(self, size: int) -> None:
+        self.adj: list[list[int]] = [[] for _ in range(size)]
+        self.to: list[int] = []
+        self.cap: list[int] = []
+
+    def add(self, u: int, v: int, cap: int) -> None:
+        self.adj[u].append(len(self.to))
+        self.to.append(v)
+        self.cap.append(cap)
+        self.adj[v].append(len(self.to))
+        self.to.append(u)
+        self.cap.append(0)
+
+    def max_flow(self, s: int, t: int, limit: int) -> int:
+        adj, to, cap = self.adj, self.to, self.cap
+        total = 0
+        while total < limit:
+            level = [-1] * len(adj)
+            level[s] = 0
+            queue = deque([s])
+            while queue:
+                u = queue.popleft()
+                for e in adj[u]:
+                    if cap[e] > 0 and level[to[e]] < 0:
+                        level[to[e]] = level[u] + 1
+                        queue.append(to[e])
+            if level[t] < 0:
+                break
+            ptr = [0] * len(adj)
+            while total < limit:
+                # iterative DFS for one augmenting path in the level graph
+                path: list[int] = []
+                u = s
+                while u != t:
+                    edges = adj[u]
+                    while ptr[u] < len(edges):
+                        e = edges[ptr[u]]
+                        if cap[e] > 0 and level[to[e]] == level[u] + 1:
+                            break
+                        ptr[u] += 1
+                    if ptr[u] == len(edges):
+                        if not path:
+                            break
+                        level[u] = -1
+                        e = path.pop()
+                        u = to[e ^ 1]
+                        ptr[u] += 1
+                        continue
+                    e = edges[ptr[u]]
+                    path.append(e)
+                    u = to[e]
+                if u != t:
+                    break
+                push = min(min(cap[e] for e in path), limit - total)
+                for e in path:
+                    cap[e] -= push
+                    cap[e ^ 1] += push
+                total += push
+        return total
+
+
+# --- the engine ------------------------------------------------------------------
+
+
+_Key = tuple[int, int]
+
+
+def _extremes(hist: dict[int, int]) -> tuple[int, int, int, int]:
+    present = [v for v, c in hist.items() if c > 0]
+    if not present:
+        return 0, 0, 0, 0
+    hi, lo = max(present), min(present)
+    return hi, hist[hi], lo, hist[lo]
+
+
+def _spread_bound(
+    priors: list[int], caps: list[int], lo_total: int, hi_total: int, start: int = 0
+) -> int:
+    """Least max-min of priors[h] + x[h], 0 <= x[h] <= caps[h], sum(x) in [lo_total, hi_total]."""
+    if not priors:
+        return 0
+    top_prior = max(priors)
+    low_ceiling = min(p + c for p, c in zip(priors, caps, strict=True))
+    s = max(start, top_prior - low_ceiling, 0)
+    while True:
+        for low in range(top_prior - s, low_ceiling + 1):
+            high = low + s
+            need = 0
+            room = 0
+            for p, c in zip(priors, caps, strict=True):
+                if p < low:
+                    need += low - p
+                if p + c <= high:
+                    room += c
+                else:
+                    room += high - p
+            if need <= hi_total and room >= lo_total and need <= room:
+                return s
+        s += 1
+
+
+class _Engine:
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        days = problem.dates
+        self.days = days
+        n = len(days)
+        self.n = n
+        g = max(1, problem.min_gap_days)
+        self.g = g
+        self.cap = [max(0, problem.team_size_on(d)) for d in days]
+        self.wk = [1 if WEEKDAYS[d.weekday()] in problem.weekend_nights else 0 for d in days]
+        self.weekend_mask = sum(1 << i for i in range(n) if self.wk[i])
+        self.win = []
+        for d in range(n):
+            lo, hi = max(0, d - g + 1), min(n - 1, d + g - 1)
+            self.win.append(((1 << (hi + 1)) - 1) ^ ((1 << lo) - 1))
+        first = days[0]
+        eligible = sorted((h for h in problem.households if not h.exempt), key=lambda h: h.id)
+        rng = random.Random(problem.seed)
+        rank = list(range(len(eligible)))
+        rng.shuffle(rank)
+        self.hh = eligible
+        self.rank = rank
+        hcount = len(eligible)
+        self.H = hcount
+        open_days = sum(1 << i for i in range(n) if self.cap[i] > 0)
+        self.avail: list[int] = []
+        for h in eligible:
+            mask = open_days
+            for away in h.unavailable:
+                off = (away - first).days
+                if 0 <= off < n:
+                    mask &= ~(1 << off)
+            if h.last_shift_date is not None:
+                off = (h.last_shift_date - first).days
+                for d in range(max(0, off - g + 1), min(n, off + g)):
+                    mask &= ~(1 << d)
+            self.avail.append(mask)
+        order = sorted(range(hcount), key=lambda i: rank[i])
+        self.by_night = [[h for h in order if self.avail[h] >> d & 1] for d in range(n)]
+        self.prior = [h.prior_shifts for h in eligible]
+        self.prior_w = [h.prior_weekend_shifts for h in eligible]
+        self.sched = [0] * hcount
+        self.load = list(self.prior)
+        self.wl = list(self.prior_w)
+        self.occ: list[list[int]] = [[] for _ in range(n)]
+        self.hist_l: dict[int, int] = {}
+        self.hist_w: dict[int, int] = {}
+        for load, wload in zip(self.load, self.wl, strict=True):
+            self.hist_l[load] = self.hist_l.get(load, 0) + 1
+            self.hist_w[wload] = self.hist_w.get(wload, 0) + 1
+        self.places = sum(self.cap)
+        self.filled = 0
+
+    # -- state changes --
+
+    def _add(self, h: int, d: int) -> None:
+        self.sched[h] |= 1 << d
+        self.occ[d].append(h)
+        self._bump(h, 1, self.wk[d])
+        self.filled += 1
+
+    def _remove(self, h: int, d: int) -> None:
+        self.sched[h] &= ~(1 << d)
+        self.occ[d].remove(h)
+        self._bump(h, -1, -self.wk[d])
+        self.filled -= 1
+
+    def _bump(self, h: int, dl: int, dw: int) -> None:
+        hl, hw = self.hist_l, self.hist_w
+        hl[self.load[h]] -= 1
+        self.load[h] += dl
+        hl[self.load[h]] = hl.get(self.load[h], 0) + 1
+        if dw:
+            hw[self.wl[h]] -= 1
+            self.wl[h] += dw
+            hw[self.wl[h]] = hw.get(self.wl[h], 0) + 1
+
+    def _valid(self, h: int) -> bool:
+        s = self.sched[h]
+        if s & ~self.avail[h]:
+            return False
+        win = self.win
+        m = s
+        while m:
+            low = m & -m
+            d = low.bit_length() - 1
+            if s & win[d] != low:
+                return False
+            m ^= low
+        return True
+
+    # -- construction --
+
+    def greedy(self, variant: int) -> None:
+        """Build a valid roster night by night.
+
+        Variant 0 takes the least-loaded households first.  Variants 1 and 2 first
+        take households that would lose a possible shift by waiting a night (their
+        most shifts from tonight exceed their most from tomorrow), which packs
+        shifts tightly when places outnumber what the households can serve.
+        """
+        win, wk, load, wl, rank, sched = (
+            self.win,
+            self.wk,
+            self.load,
+            self.wl,
+            self.rank,
+            self.sched,
+        )
+        n, g = self.n, self.g
+        rest: list[list[int]] = []
+        if variant:
+            for h in range(self.H):
+                r = [0] * (n + g + 1)
+                mask = self.avail[h]
+                for d in range(n - 1, -1, -1):
+                    r[d] = max(r[d + 1], 1 + r[d + g]) if mask >> d & 1 else r[d + 1]
+                rest.append(r)
+        for d in range(n):
+            if not self.cap[d]:
+                continue
+            w = win[d]
+            cands = [h for h in self.by_night[d] if not sched[h] & w]
+            if variant == 1:
+                cands.sort(key=lambda h: (rest[h][d] <= rest[h][d + 1], load[h], rank[h]))
+            elif variant == 2:
+                cands.sort(
+                    key=lambda h: (rest[h][d] <= rest[h][d + 1], -rest[h][d] - load[h], rank[h])
+                )
+            elif wk[d]:
+                cands.sort(key=lambda h: (load[h], wl[h], rank[h]))
+            else:
+                cands.sort(key=lambda h: (load[h], -wl[h], rank[h]))
+            for h in cands[: self.cap[d]]:
+                self._add(h, d)
+
+    # -- chains --
+
+    def _free_mask(self) -> int:
+        occ, cap = self.occ, self.cap
+        return sum(1 << d for d in range(self.n) if len(occ[d]) < cap[d])
+
+    def _replan(self, h: int, node: int, free: int) -> int:
+        """The schedule of ``h`` through ``node`` with the most shifts on its own or free
+        nights, then the most of its current nights kept (a weighted interval DP)."""
+        s = self.sched[h]
+        allowed = self.avail[h] & (s | free)
+        g = self.g
+        new = 1 << node
+        for lo, hi in ((0, node - g), (node + g, self.n - 1)):
+            if hi < lo:
+                continue
+            width = hi - lo + 1
+            best = [0] * (width + g)
+            take = [False] * width
+            for i in range(width - 1, -1, -1):
+                d = lo + i
+                skip = best[i + 1]
+                if allowed >> d & 1:
+                    value = 64 + (s >> d & 1) + best[i + g]
+                    if value > skip:
+                        best[i] = value
+                        take[i] = True
+                        continue
+                best[i] = skip
+            i = 0
+            while i < width:
+                if take[i]:
+                    new |= 1 << (lo + i)
+                    i += g
+                else:
+                    i += 1
+        return new
+
+    def _bfs(
+        self, root: int, banned: set[int], replan: bool, by_mover: bool = False
+    ) -> tuple[dict[_Key, tuple[_Key, int, int]], list[_Key]]:
+        """Vacated nights reachable from ``root`` by chains of moves.
+
+        A state ``(night, h)`` is a night that household ``h`` vacated (``h`` is -1 for
+        the root).  A move fills the state's night with household ``h`` (new schedule
+        ``mask``) and vacates one of its nights: any night if ``h`` has no conflict
+        there, the one conflicting night, or (``replan``) the nights that a
+        re-planned schedule with as many shifts leaves.  ``parent[state] = (prev,
+        h, mask)``.  Each night is reached once, or once per household ``by_mover``
+        (when who moves matters, as it does for weekend loads).
+        """
+        start = (root, -1)
+        parent: dict[_Key, tuple[_Key, int, int]] = {}
+        queue = [start]
+        seen = 1 << root
+        seen_pairs: set[_Key] = set()
+        free = self._free_mask() if replan else 0
+        sched, win, by_night = self.sched, self.win, self.by_night
+        for key in queue:
+            node = key[0]
+            bit = 1 << node
+            w = win[node]
+            for h in by_night[node]:
+                s = sched[h]
+                if s & bit or h in banned:
+                    continue
+                c = s & w
+                fixed = -1  # the new schedule, when it does not depend on the night vacated
+                if not c:
+                    m = s
+                elif not c & (c - 1):
+                    fixed = (s ^ c) | bit
+                    m = c
+                elif replan:
+                    fixed = self._replan(h, node, free)
+                    if fixed.bit_count() != s.bit_count():
+                        continue
+                    m = s & ~fixed
+                else:
+                    continue
+                if not by_mover:
+                    m &= ~seen
+                    seen |= m
+                while m:
+                    low = m & -m
+                    m ^= low
+                    d = low.bit_length() - 1
+                    state = (d, h)
+                    if by_mover:
+                        if state in seen_pairs or d == root:
+                            continue
+                        seen_pairs.add(state)
+                    parent[state] = (key, h, fixed if fixed >= 0 else (s ^ low) | bit)
+                    queue.append(state)
+        return parent, queue
+
+    def _changes(
+        self,
+        root: int,
+        parent: dict[_Key, tuple[_Key, int, int]],
+        end: _Key,
+        term: int,
+        term_mask: int,
+        donor: int | None,
+    ) -> dict[int, int] | None:
+        """New schedules along the chain from state ``end`` back to ``root``; None if
+        a household would move twice."""
+        changes: dict[int, int] = {}
+        if donor is not None:
+            changes[donor] = self.sched[donor] & ~(1 << root)
+        key = end
+        while key[1] >= 0:
+            prev, h, mask = parent[key]
+            if h in changes:
+                return None
+            changes[h] = mask
+            key = prev
+        if term in changes and term != donor:
+            return None
+        changes[term] = term_mask
+        return changes
+
+    def _set(self, h: int, new: int) -> None:
+        s = self.sched[h]
+        m = s & ~new
+        while m:
+            low = m & -m
+            self._remove(h, low.bit_length() - 1)
+            m ^= low
+        m = new & ~s
+        while m:
+            low = m & -m
+            self._add(h, low.bit_length() - 1)
+            m ^= low
+
+    def _commit(self, changes: dict[int, int]) -> bool:
+        """Apply new schedules; undo them and return False if any rule would break."""
+        old = {h: self.sched[h] for h in changes}
+        added = 0
+        for h, new in changes.items():
+            added |= new & ~old[h]
+            self._set(h, new)
+        ok = all(self._valid(h) for h in changes)
+        occ, cap = self.occ, self.cap
+        while ok and added:
+            low = added & -added
+            d = low.bit_length() - 1
+            ok = len(occ[d]) <= cap[d]
+            added ^= low
+        if not ok:
+            for h, mask in old.items():
+                self._set(h, mask)
+        return ok
+
+    def _deltas(self, changes: dict[int, int]) -> list[tuple[int, int, int]]:
+        wm = self.weekend_mask
+        sched = self.sched
+        return [
+            (
+                h,
+                new.bit_count() - sched[h].bit_count(),
+                (new & wm).bit_count() - (sched[h] & wm).bit_count(),
+            )
+            for h, new in changes.items()
+        ]
+
+    def objective(self) -> tuple[int, int, int, int]:
+        """(spread, loads at the extremes, weekend_spread, weekend loads at the extremes)."""
+        hi, chi, lo, clo = _extremes(self.hist_l)
+        whi, cwhi, wlo, cwlo = _extremes(self.hist_w)
+        return (
+            hi - lo,
+            chi + clo if hi > lo else 0,
+            whi - wlo,
+            cwhi + cwlo if whi > wlo else 0,
+        )
+
+    def _objective_after(self, deltas: list[tuple[int, int, int]]) -> tuple[int, int, int, int]:
+        hl, hw, load, wl = self.hist_l, self.hist_w, self.load, self.wl
+        for h, dl, dw in deltas:
+            if dl:
+                hl[load[h]] -= 1
+                hl[load[h] + dl] = hl.get(load[h] + dl, 0) + 1
+            if dw:
+                hw[wl[h]] -= 1
+                hw[wl[h] + dw] = hw.get(wl[h] + dw, 0) + 1
+        result = self.objective()
+        for h, dl, dw in deltas:
+            if dl:
+                hl[load[h] + dl] -= 1
+                hl[load[h]] += 1
+            if dw:
+                hw[wl[h] + dw] -= 1
+                hw[wl[h]] += 1
+        return result
+
+    def fill(self, deadline: float, replan: bool) -> bool:
+        """Fill empty places by chains ending in the least-loaded household; True if any."""
+        any_gain = False
+        progress = True
+        load, wl, wk, sched, win, rank = (
+            self.load,
+            self.wl,
+            self.wk,
+            self.sched,
+            self.win,
+            self.rank,
+        )
+        while progress and self.filled < self.places:
+            progress = False
+            for root in range(self.n):
+                while len(self.occ[root]) < self.cap[root]:
+                    if time.perf_counter() > deadline:
+                        return any_gain
+                    parent, nodes = self._bfs(root, set(), replan)
+                    free = self._free_mask() if replan else 0
+                    best: tuple[int, int, int] | None = None
+                    best_end = (-1, -1)
+                    best_h = best_mask = -1
+                    for state in nodes:
+                        node = state[0]
+                        bit = 1 << node
+                        w = win[node]
+                        for h in self.by_night[node]:
+                            s = sched[h]
+                            if s & bit:
+                                continue
+                            if s & w:
+                                if not replan:
+                                    continue
+                                mask = self._replan(h, node, free)
+                                if mask.bit_count() <= s.bit_count():
+                                    continue
+                            else:
+                                mask = s | bit
+                            key = (load[h], wl[h] if wk[node] else 0, rank[h])
+                            if best is None or key < best:
+                                best, best_end, best_h, best_mask = key, state, h, mask
+                    if best is None:
+                        break
+                    changes = self._changes(root, parent, best_end, best_h, best_mask, None)
+                    if changes is None or not self._commit(changes):
+                        break
+                    progress = any_gain = True
+        return any_gain
+
+    def improve(self, weekend: bool, target: int, deadline: float) -> None:
+        """Chains from a donor to another household while the objective improves.
+
+        Spread first (``weekend`` False): a shift moves from a household at the
+        maximum load to one at least two below, or to one at the minimum.  Then
+        weekend loads, never at the expense of the spread.
+        """
+        for replan in (False, True):
+            while self.H and time.perf_counter() < deadline:
+                cur = self.objective()
+                if (cur[2] if weekend else cur[0]) <= target:
+                    return
+                if not weekend and cur[0] <= 1:
+                    return
+                if self._improve_once(weekend, cur, replan, deadline):
+                    continue
+                if not (weekend and self._weekend_swap(cur, deadline)):
+                    break
+
+    def _improve_once(
+        self, weekend: bool, cur: tuple[int, int, int, int], replan: bool, deadline: float
+    ) -> bool:
+        load, wl, wk, sched, win = self.load, self.wl, self.wk, self.sched, self.win
+        hi, _, lo, _ = _extremes(self.hist_l)
+        whi, _, wlo, _ = _extremes(self.hist_w)
+        occ = self.occ
+        if weekend:
+            roots = [r for r in range(self.n) if occ[r]]
+            roots.sort(key=lambda r: (-wk[r], -max(wl[h] for h in occ[r])))
+            goal = cur
+        else:
+            roots = [r for r in range(self.n) if any(load[h] >= lo + 2 for h in occ[r])]
+            roots.sort(key=lambda r: -max(load[h] for h in occ[r]))
+            goal = (cur[0], cur[1], 1 << 30, 1 << 30)
+        for root in roots:
+            if time.perf_counter() > deadline:
+                return False
+            donors = sorted(occ[root], key=lambda h: -(wl[h] if weekend else load[h]))
+            if not weekend:
+                donors = [h for h in donors if load[h] >= lo + 2]
+            banned = set(occ[root])
+            root_bit = 1 << root
+            parent, nodes = self._bfs(root, banned, replan, by_mover=weekend and replan)
+            for state in nodes:
+                node = state[0]
+                bit = 1 << node
+                w = win[node]
+                for h in self.by_night[node]:
+                    lh = load[h]
+                    if not weekend and lh > hi - 2:
+                        continue
+                    s = sched[h]
+                    if s & bit:
+                        continue
+                    conflict = s & w
+                    for donor in donors:
+                        if donor == h:
+                            if not weekend or s & ~root_bit & w:
+                                continue
+                            mask = (s & ~root_bit) | bit
+                        elif conflict:
+                            continue
+                        else:
+                            if weekend and (lh + 1 > hi or load[donor] - 1 < lo):
+                                continue
+                            mask = s | bit
+                        changes = self._changes(root, parent, state, h, mask, donor)
+                        if changes is None:
+                            continue
+                        deltas = self._deltas(changes)
+                        if weekend and not any(
+                            (wl[x] == whi and dw < 0) or (wl[x] == wlo and dw > 0)
+                            for x, _, dw in deltas
+                        ):
+                            continue
+                        new = self._objective_after(deltas)
+                        if not weekend:
+                            new = (new[0], new[1], 1 << 30, 1 << 30)
+                        elif new[0] > cur[0]:
+                            continue
+                        if new < goal and self._commit(changes):
+                            return True
+        return False
+
+    def _weekend_swap(self, cur: tuple[int, int, int, int], deadline: float) -> bool:
+        """Move a household at a weekend extreme between a weekend and a weekday night.
+
+        Household ``x`` leaves night ``a`` for night ``b`` of the other kind.  If ``b``
+        is full, a donor leaves it, and a chain refills ``a`` ending in the donor
+        (loads unchanged) or in another household (loads kept within [min, max]).
+        """
+        load, wl, wk, sched, win, avail = (
+            self.load,
+            self.wl,
+            self.wk,
+            self.sched,
+            self.win,
+            self.avail,
+        )
+        hi, _, lo, _ = _extremes(self.hist_l)
+        whi, _, wlo, _ = _extremes(self.hist_w)
+        targets = [h for h in range(self.H) if wl[h] in (whi, wlo)]
+        targets.sort(key=lambda h: self.rank[h])
+        for x in targets:
+            lose_weekend = wl[x] == whi
+            s = sched[x]
+            m = s
+            while m:
+                low = m & -m
+                m ^= low
+                a = low.bit_length() - 1
+                if wk[a] != lose_weekend:
+                    continue
+                if time.perf_counter() > deadline:
+                    return False
+                rest = s ^ low
+                parent: dict[_Key, tuple[_Key, int, int]] | None = None
+                nodes: list[_Key] = []
+                for b in range(self.n):
+                    if wk[b] == wk[a] or not avail[x] >> b & 1 or rest & win[b] or s >> b & 1:
+                        continue
+                    moved = rest | 1 << b
+                    if len(self.occ[b]) < self.cap[b]:
+                        if self._try({x: moved}, cur):
+                            return True
+                        continue
+                    if parent is None:
+                        parent, nodes = self._bfs(a, {x}, False, by_mover=True)
+                    for donor in self.occ[b]:
+                        left = sched[donor] & ~(1 << b)
+                        for state in nodes:
+                            node = state[0]
+                            bit = 1 << node
+                            w = win[node]
+                            for h in self.by_night[node]:
+                                sh = left if h == donor else sched[h]
+                                if sh & bit or sh & w or h == x:
+                                    continue
+                                if h != donor and (load[h] + 1 > hi or load[donor] - 1 < lo):
+                                    continue
+                                changes = self._changes(a, parent, state, h, sh | bit, donor)
+                                if changes is None or x in changes:
+                                    continue
+                                changes[donor] = changes.get(donor, left)
+                                changes[x] = moved
+                                if self._try(changes, cur):
+                                    return True
+        return False
+
+    def _try(self, changes: dict[int, int], cur: tuple[int, int, int, int]) -> bool:
+        """Commit ``changes`` if they keep the spread and improve the weekend figures."""
+        new = self._objective_after(self._deltas(changes))
+        if new[0] > cur[0] or new[2:] >= cur[2:]:
+            return False
+        return self._commit(changes)
+
+    # -- bounds --
+
+    def _max_shifts(self, mask: int) -> int:
+        count, last = 0, -self.g
+        for d in range(self.n):
+            if mask >> d & 1 and d - last >= self.g:
+                count += 1
+                last = d
+        return count
+
+    def filled_upper_bound(self, caps: list[int]) -> int:
+        """An upper bound on the places any valid roster fills."""
+        night_side = sum(min(self.cap[d], len(self.by_night[d])) for d in range(self.n))
+        best = min(night_side, sum(caps))
+        if self.filled >= best:
+            return best
+        for offset in range(max(1, self.g)):
+            best = min(best, self._block_flow(offset, caps, None, best))
+            if self.filled >= best:
+                break
+        return best
+
+    def _block_network(
+        self, offset: int, caps: list[int], bounds: list[tuple[int, int]] | None
+    ) -> tuple[_Flow, int, int, list[tuple[int, int, int, int]]]:
+        """Relaxation: source -> household -> (household, block of g days) -> night -> sink."""
+        g, n = self.g, self.n
+        blocks: list[tuple[int, int]] = []
+        start = 0 if offset == 0 else offset - g
+        while start < n:
+            blocks.append((max(0, start), min(n, start + g)))
+            start += g
+        hcount = self.H
+        source, sink = 0, 1
+        night0 = 2
+        hh0 = night0 + n
+        nxt = hh0 + hcount
+        edges: list[tuple[int, int, int]] = []
+        lower: list[tuple[int, int, int, int]] = []
+        for h in range(hcount):
+            hi = caps[h] if bounds is None else min(caps[h], bounds[h][1])
+            lo = 0 if bounds is None else bounds[h][0]
+            lower.append((source, hh0 + h, lo, hi))
+            mask = self.avail[h]
+            for a, b in blocks:
+                days = [d for d in range(a, b) if mask >> d & 1]
+                if not days:
+                    continue
+                if len(days) == 1:
+                    edges.append((hh0 + h, night0 + days[0], 1))
+                    continue
+                edges.append((hh0 + h, nxt, 1))
+                for d in days:
+                    edges.append((nxt, night0 + d, 1))
+                nxt += 1
+        for d in range(n):
+            if self.cap[d]:
+                edges.append((night0 + d, sink, self.cap[d]))
+        flow = _Flow(nxt + 2)
+        for u, v, c in edges:
+            flow.add(u, v, c)
+        return flow, nxt, nxt + 1, lower
+
+    def _block_flow(
+        self, offset: int, caps: list[int], bounds: list[tuple[int, int]] | None, limit: int
+    ) -> int:
+        flow, _, _, lower = self._block_network(offset, caps, bounds)
+        for u, v, _lo, hi in lower:
+            flow.add(u, v, hi)
+        return flow.max_flow(0, 1, limit)
+
+    def _window_feasible(self, caps: list[int], bounds: list[tuple[int, int]], total: int) -> bool:
+        """Does every block relaxation carry exactly ``total`` shifts with loads in ``bounds``?"""
+        for offset in range(max(1, self.g)):
+            flow, s2, t2, lower = self._block_network(offset, caps, bounds)
+            # circulation with lower bounds, closed by a sink -> source arc fixed at `total`
+            excess = {0: total, 1: -total}
+            for u, v, lo, hi in lower:
+                if lo > hi:
+                    return False
+                flow.add(u, v, hi - lo)
+                excess[v] = excess.get(v, 0) + lo
+                excess[u] = excess.get(u, 0) - lo
+            need = 0
+            for node, amount in excess.items():
+                if amount > 0:
+                    flow.add(s2, node, amount)
+                    need += amount
+                elif amount < 0:
+                    flow.add(node, t2, -amount)
+            if flow.max_flow(s2, t2, need) < need:
+                return False
+        return True
+
+    def refine_spread_bound(
+        self, bound: int, ours: int, total: int, caps: list[int], deadline: float
+    ) -> int:
+        """Raise ``bound`` while no load window of that width fits the block relaxations."""
+        top_prior = max(self.prior)
+        while bound < ours:
+            if time.perf_counter() > deadline:
+                return bound
+            feasible = False
+            for low in range(
+                top_prior - bound, min(p + c for p, c in zip(self.prior, caps, strict=True)) + 1
+            ):
+                windows = [
+                    (max(0, low - p), min(c, low + bound - p))
+                    for p, c in zip(self.prior, caps, strict=True)
+                ]
+                if all(a <= b for a, b in windows) and self._window_feasible(caps, windows, total):
+                    feasible = True
+                    break
+            if feasible:
+                return bound
+            bound += 1
+        return bound
+
+    # -- output --
+
+    def figures(self) -> Figures:
+        spread, _, weekend, _ = self.objective()
+        return Figures(self.places - self.filled, spread, weekend)
+
+    def nights(self) -> tuple[tuple[date, tuple[str, ...]], ...]:
+        return tuple(
+            (day, tuple(sorted(self.hh[h].id for h in self.occ[d])))
+            for d, day in enumerate(self.days)
+        )
+
+
+def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
+    """Return a valid roster, lower bounds on its figures, and whether it is proved optimal."""
+    deadline = time.perf_counter() + time_budget_s
+    eng = _Engine(problem)
+    eng.greedy(0)
+    caps = [eng._max_shifts(m) for m in eng.avail]
+    filled_ub = eng.places
+    if eng.filled < eng.places:
+        eng.fill(deadline, replan=False)
+        filled_ub = eng.filled_upper_bound(caps)
+        for variant in (1, 2):
+            if eng.filled >= filled_ub:
+                break
+            other = _Engine(problem)
+            other.greedy(variant)
+            other.fill(deadline, replan=False)
+            if other.filled > eng.filled or (
+                other.filled == eng.filled and other.objective() < eng.objective()
+            ):
+                eng = other
+        if eng.filled < filled_ub:
+            eng.fill(deadline, replan=True)
+    spread_lb = _spread_bound(eng.prior, caps, eng.filled, filled_ub)
+    eng.improve(False, spread_lb, deadline)
+    if eng.filled < filled_ub and eng.fill(deadline, replan=True):
+        eng.improve(False, spread_lb, deadline)
+    spread = eng.objective()[0]
+    if eng.filled == filled_ub and spread > spread_lb:
+        spread_lb = eng.refine_spread_bound(spread_lb, spread, eng.filled, caps, deadline)
+    weekend_caps = [eng._max_shifts(m & eng.weekend_mask) for m in eng.avail]
+    weekday_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if not eng.wk[d])
+    weekend_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if eng.wk[d])
+    weekend_lb = _spread_bound(
+        eng.prior_w, weekend_caps, max(0, eng.filled - weekday_room), weekend_room
+    )
+    eng.improve(True, weekend_lb, deadline)
+    figs = eng.figures()
+    bounds = Figures(eng.places - filled_ub, spread_lb, weekend_lb)
+    return Solution(
+        nights=eng.nights(),
+        metrics=figs,
+        bounds=bounds,
+        proved_optimal=figs == bounds,
+    )

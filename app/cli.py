@@ -15,9 +15,11 @@ cli = typer.Typer(help="Ronda: fair night-patrol rosters for RT/RW.", no_args_is
 db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
 areas_cli = typer.Typer(help="The area tree.", no_args_is_help=True)
 demo_cli = typer.Typer(help="Demo data.", no_args_is_help=True)
+user_cli = typer.Typer(help="Users.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(areas_cli, name="areas")
 cli.add_typer(demo_cli, name="demo")
+cli.add_typer(user_cli, name="user")
 
 
 def _session_scope() -> AbstractContextManager[Session]:
@@ -106,6 +108,86 @@ def areas_import(
     typer.echo(f"{created} areas created, {existing} already there")
 
 
+@user_cli.command("create")
+def user_create(
+    username: str,
+    name: Annotated[str, typer.Option("--name", help="Full name")],
+    password: Annotated[
+        str | None, typer.Option(help="Leave out for someone who signs in with a link")
+    ] = None,
+    link: Annotated[bool, typer.Option(help="Print a personal sign-in link")] = False,
+    language: Annotated[str, typer.Option(help="id or en")] = "id",
+) -> None:
+    """Create a user (the operator's way; the API limits this to one's own area)."""
+    from app.auth import service as auth
+    from app.clock import SystemClock
+    from app.errors import DomainError
+
+    now = SystemClock().now()
+    try:
+        with _session_scope() as session:
+            user = auth.create_user(
+                session,
+                get_settings(),
+                username=username,
+                full_name=name,
+                password=password,
+                phone=None,
+                language=language,
+                now=now,
+                actor_id=None,
+            )
+            secret = (
+                auth.issue_sign_in_link(session, user, actor_id=None, now=now) if link else None
+            )
+    except DomainError as exc:
+        typer.echo(f"error: {exc.field or ''}: {exc.localized('en')}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"user {user.username} created (id {user.id})")
+    if secret:
+        typer.echo(f"sign-in link: /masuk/{secret}")
+
+
+@cli.command("grant")
+def grant_role(
+    username: str,
+    role: Annotated[str, typer.Argument(help="admin, rw_head, rt_head, member or liaison")],
+    area_id: Annotated[
+        int | None, typer.Argument(help="The area; leave out for an installation-wide admin")
+    ] = None,
+) -> None:
+    """Give a user a role on an area and everything beneath it."""
+    from sqlalchemy import select
+
+    from app.areas import service as areas
+    from app.auth import service as auth
+    from app.auth.models import Role, User
+    from app.clock import SystemClock
+    from app.errors import DomainError
+
+    try:
+        chosen = Role(role)
+    except ValueError:
+        typer.echo(f"error: role: must be one of {', '.join(r.value for r in Role)}", err=True)
+        raise typer.Exit(2) from None
+    try:
+        with _session_scope() as session:
+            user = session.scalar(
+                select(User).where(User.username == auth.normalise_username(username))
+            )
+            if user is None:
+                typer.echo(f"error: username: no user {username!r}", err=True)
+                raise typer.Exit(2)
+            area = areas.get_area(session, area_id) if area_id is not None else None
+            auth.grant(
+                session, user=user, role=chosen, area=area, granted_by=None, now=SystemClock().now()
+            )
+    except DomainError as exc:
+        typer.echo(f"error: {exc.field or ''}: {exc.localized('en')}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"{username} is {chosen.value} on {'everything' if area is None else area.name}")
+
+
 @demo_cli.command("load")
 def demo_load(
     if_empty: Annotated[bool, typer.Option(help="Only when the database has no area")] = False,
@@ -118,7 +200,7 @@ def demo_load(
         if if_empty and not demo.is_empty(session):
             typer.echo("database already has data; demo not loaded")
             return
-        result = demo.load(session, SystemClock().now())
+        result = demo.load(session, SystemClock().now(), get_settings())
     typer.echo(", ".join(f"{k}: {v}" for k, v in result.items()))
 
 

@@ -140,6 +140,14 @@ def error_json(status: int, code: str, message: str, field: str | None = None) -
     )
 
 
+def domain_error_response(exc: DomainError, language: str) -> JSONResponse:
+    """The error shape for a domain error a route answers with instead of raising.
+
+    For the rare route whose failure must still commit (a failed sign-in is counted).
+    """
+    return error_json(exc.status_code, exc.code, exc.localized(language), exc.field)
+
+
 def _field_name(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc]
     if parts and parts[0] in {"body", "query", "path", "header", "cookie"}:
@@ -152,8 +160,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     def _domain(request: Request, exc: DomainError) -> JSONResponse:
-        lang = request_language(request)
-        return error_json(exc.status_code, exc.code, exc.localized(lang), exc.field)
+        response = domain_error_response(exc, request_language(request))
+        if exc.status_code == 401:
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
 
     @app.exception_handler(RequestValidationError)
     def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:

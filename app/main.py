@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine, text
 
 from app.areas.routes import router as areas_router
+from app.auth.routes import router as auth_router
 from app.clock import Clock, SystemClock
 from app.config import Settings, get_settings
 from app.db import DbSession, make_engine, make_sessionmaker
@@ -29,6 +30,7 @@ def create_app(
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.clock = clock or SystemClock()
     install_error_handlers(app)
+    app.include_router(auth_router)
     app.include_router(areas_router)
 
     @app.get(

@@ -2,8 +2,20 @@
 
 from app.areas.models import Area
 from app.audit.models import AuditEntry
+from app.auth.models import AccessToken, Grant, LoginThrottle, SignInLink, User
 from app.db import Base
 from app.idempotency.models import IdempotencyRecord
 from app.notifications.models import OutboxMessage
 
-__all__ = ["Area", "AuditEntry", "Base", "IdempotencyRecord", "OutboxMessage"]
+__all__ = [
+    "AccessToken",
+    "Area",
+    "AuditEntry",
+    "Base",
+    "Grant",
+    "IdempotencyRecord",
+    "LoginThrottle",
+    "OutboxMessage",
+    "SignInLink",
+    "User",
+]

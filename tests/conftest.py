@@ -134,3 +134,17 @@ def app(settings: Settings, engine: Engine, session: Session, clock: FixedClock)
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def admin_client(client: TestClient, session: Session, clock: FixedClock) -> TestClient:
+    """The client signed in as an installation-wide admin."""
+    from app.auth.models import Role
+    from tests.factories import bearer, make_user
+
+    admin = make_user(session, clock.now(), role=Role.admin, username="admin-root")
+    client.headers.update(bearer(session, admin, clock.now()))
+    # Commit the set-up (into the outer transaction) so a request that fails and
+    # rolls back its own work does not take the admin with it.
+    session.commit()
+    return client

@@ -9,6 +9,9 @@ from sqlalchemy.orm import Session
 from app.areas import service as areas
 from app.areas.models import Area, AreaKind
 from app.areas.schemas import AreaCreate
+from app.auth import service as auth
+from app.auth.models import Grant, Role, User
+from app.config import Settings
 
 _seq = count(1)
 
@@ -17,15 +20,13 @@ def make_area(
     session: Session, kind: AreaKind, parent: Area | None, now: datetime, **overrides: Any
 ) -> Area:
     data = AreaCreate.model_validate(
-        {"kind": kind, "name": f"{kind.value.upper()} {next(_seq):03d}"}
-        | {"parent_id": parent.id if parent else None}
-        | overrides
+        {"kind": kind, "name": f"{kind.value.upper()} {next(_seq):03d}"} | overrides
     )
-    return areas.create_area(session, data, actor_id=None, now=now)
+    return areas.create_area(session, data, parent, actor_id=None, now=now)
 
 
 def make_tree(session: Session, now: datetime) -> dict[str, Area]:
-    """A kota down to two RWs with two RTs each."""
+    """A kota down to two RWs, three RTs: rt1 and rt2 in rw1, rt3 in rw2."""
     kota = make_area(session, AreaKind.kota, None, now)
     kecamatan = make_area(session, AreaKind.kecamatan, kota, now)
     kelurahan = make_area(session, AreaKind.kelurahan, kecamatan, now)
@@ -41,3 +42,39 @@ def make_tree(session: Session, now: datetime) -> dict[str, Area]:
         "rt2": make_area(session, AreaKind.rt, rw1, now),
         "rt3": make_area(session, AreaKind.rt, rw2, now),
     }
+
+
+def make_user(
+    session: Session,
+    now: datetime,
+    *,
+    role: Role | None = None,
+    area: Area | None = None,
+    password: str | None = None,
+    settings: Settings | None = None,
+    **overrides: Any,
+) -> User:
+    n = next(_seq)
+    user = auth.create_user(
+        session,
+        settings or Settings(argon2_time_cost=1, argon2_memory_cost_kib=1024),
+        username=overrides.pop("username", f"user{n}"),
+        full_name=overrides.pop("full_name", f"Warga {n}"),
+        password=password,
+        phone=overrides.pop("phone", None),
+        language=overrides.pop("language", "id"),
+        now=now,
+        actor_id=None,
+    )
+    if role is not None:
+        session.add(
+            Grant(user_id=user.id, role=role, area_id=area.id if area else None, created_at=now)
+        )
+        session.flush()
+    return user
+
+
+def bearer(session: Session, user: User, now: datetime) -> dict[str, str]:
+    """Headers that sign a request in as ``user``."""
+    secret, _token = auth.open_session(session, user, now)
+    return {"Authorization": f"Bearer {secret}"}

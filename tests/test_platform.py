@@ -14,8 +14,8 @@ from app.config import Settings
 from app.main import create_app
 
 
-def test_healthz_answers_when_the_database_does(client: TestClient) -> None:
-    response = client.get("/healthz")
+def test_healthz_answers_when_the_database_does(admin_client: TestClient) -> None:
+    response = admin_client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
 
@@ -29,9 +29,15 @@ def test_healthz_is_503_when_the_database_is_unreachable(tmp_path) -> None:
     assert response.json()["error"]["code"] == "database_unavailable"
 
 
-def test_not_found_is_indonesian_by_default_and_english_on_request(client: TestClient) -> None:
-    indonesian = client.get("/api/v1/areas/999999")
-    english = client.get("/api/v1/areas/999999", headers={"Accept-Language": "en-GB,en;q=0.9"})
+def test_not_found_is_indonesian_by_default_and_english_on_request(
+    admin_client: TestClient,
+) -> None:
+    kota = admin_client.post("/api/v1/areas", json={"kind": "kota", "name": "Kota Uji"}).json()
+    url = f"/api/v1/areas/{kota['id']}/move"
+    indonesian = admin_client.post(url, json={"parent_id": 999999})
+    english = admin_client.post(
+        url, json={"parent_id": 999999}, headers={"Accept-Language": "en-GB,en;q=0.9"}
+    )
     assert indonesian.status_code == english.status_code == 404
     assert indonesian.json()["error"] == {
         "code": "area_not_found",
@@ -39,41 +45,48 @@ def test_not_found_is_indonesian_by_default_and_english_on_request(client: TestC
         "field": "area_id",
     }
     assert english.json()["error"]["message"] == "Area 999999 does not exist."
+    # A route's own object that does not exist answers like one in another RT.
+    missing = admin_client.get("/api/v1/areas/999999", headers={"Accept-Language": "en"})
+    assert missing.json()["error"] == {
+        "code": "not_found",
+        "message": "Not found.",
+        "field": "area_id",
+    }
 
 
-def test_validation_error_names_the_field_in_both_languages(client: TestClient) -> None:
+def test_validation_error_names_the_field_in_both_languages(admin_client: TestClient) -> None:
     body = {"kind": "kota", "name": "Kota Uji", "team_size": "empat"}
-    indonesian = client.post("/api/v1/areas", json=body)
-    english = client.post("/api/v1/areas", json=body, headers={"Accept-Language": "en"})
+    indonesian = admin_client.post("/api/v1/areas", json=body)
+    english = admin_client.post("/api/v1/areas", json=body, headers={"Accept-Language": "en"})
     assert indonesian.status_code == english.status_code == 422
     assert indonesian.json()["error"]["field"] == "team_size"
     assert indonesian.json()["error"]["message"] == "team_size harus bilangan bulat."
     assert english.json()["error"]["message"] == "team_size must be a whole number."
 
 
-def test_missing_field_and_bad_json_are_named(client: TestClient) -> None:
-    missing = client.post("/api/v1/areas", json={"kind": "kota"})
+def test_missing_field_and_bad_json_are_named(admin_client: TestClient) -> None:
+    missing = admin_client.post("/api/v1/areas", json={"kind": "kota"})
     assert missing.json()["error"] == {
         "code": "validation_error",
         "message": "name wajib diisi.",
         "field": "name",
     }
-    broken = client.post(
+    broken = admin_client.post(
         "/api/v1/areas", content=b"{not json", headers={"Content-Type": "application/json"}
     )
     assert broken.status_code == 422
     assert broken.json()["error"]["code"] == "validation_error"
 
 
-def test_unknown_route_and_method_use_the_error_shape(client: TestClient) -> None:
-    assert client.get("/api/v1/nothing-here").json()["error"]["code"] == "not_found"
-    response = client.delete("/api/v1/areas")
+def test_unknown_route_and_method_use_the_error_shape(admin_client: TestClient) -> None:
+    assert admin_client.get("/api/v1/nothing-here").json()["error"]["code"] == "not_found"
+    response = admin_client.delete("/api/v1/areas")
     assert response.status_code == 405
     assert response.json()["error"]["code"] == "method_not_allowed"
 
 
-def test_every_4xx_in_the_openapi_schema_is_the_error_shape(client: TestClient) -> None:
-    schema = client.get("/openapi.json").json()
+def test_every_4xx_in_the_openapi_schema_is_the_error_shape(admin_client: TestClient) -> None:
+    schema = admin_client.get("/openapi.json").json()
     operations = [
         (path, method, op)
         for path, item in schema["paths"].items()

@@ -46,7 +46,6 @@ class PatrolSettings(BaseModel):
 class AreaCreate(PatrolSettings):
     kind: AreaKind
     name: AreaName
-    parent_id: int | None = None
     timezone: TimeZoneName | None = None
 
 

@@ -55,20 +55,14 @@ def get_area(session: Session, area_id: int) -> Area:
     return area
 
 
-def _check_parent(session: Session, kind: AreaKind, parent_id: int | None) -> Area | None:
+def _check_parent(kind: AreaKind, parent: Area | None, field: str = "kind") -> None:
     wanted = PARENT_KIND[kind]
     if wanted is None:
-        if parent_id is not None:
-            raise RootHasNoParent(field="parent_id")
-        return None
-    if parent_id is None:
-        raise WrongParent(kind=kind.value, parent_kind=wanted.value, field="parent_id")
-    parent = session.get(Area, parent_id)
-    if parent is None:
-        raise AreaNotFound(area_id=parent_id, field="parent_id")
-    if parent.kind != wanted:
-        raise WrongParent(kind=kind.value, parent_kind=wanted.value, field="parent_id")
-    return parent
+        if parent is not None:
+            raise RootHasNoParent(field=field)
+        return
+    if parent is None or parent.kind != wanted:
+        raise WrongParent(kind=kind.value, parent_kind=wanted.value, field=field)
 
 
 def _under(parent_id: int | None) -> ColumnElement[bool]:
@@ -99,14 +93,17 @@ def _apply_patrol(area: Area, settings: Mapping[str, Any]) -> None:
         raise PatrolHoursEmpty(field="patrol_end")
 
 
-def create_area(session: Session, data: AreaCreate, *, actor_id: int | None, now: datetime) -> Area:
+def create_area(
+    session: Session, data: AreaCreate, parent: Area | None, *, actor_id: int | None, now: datetime
+) -> Area:
     """Create an area under a parent of the right kind; an RT gets the default patrol settings."""
-    parent = _check_parent(session, data.kind, data.parent_id)
-    _check_unique_name(session, data.kind, data.name, data.parent_id, None)
+    _check_parent(data.kind, parent)
+    parent_id = parent.id if parent else None
+    _check_unique_name(session, data.kind, data.name, parent_id, None)
     area = Area(
         kind=data.kind,
         name=data.name,
-        parent_id=data.parent_id,
+        parent_id=parent_id,
         path="",
         timezone=data.timezone or (parent.timezone if parent else DEFAULT_TIMEZONE),
         created_at=now,
@@ -159,18 +156,17 @@ def update_area(
 
 
 def move_area(
-    session: Session, area: Area, parent_id: int, *, actor_id: int | None, now: datetime
+    session: Session, area: Area, parent: Area, *, actor_id: int | None, now: datetime
 ) -> Area:
     """Move an area (and everything beneath it) under another parent of the right kind."""
-    parent = _check_parent(session, area.kind, parent_id)
-    assert parent is not None  # a kota cannot be moved: _check_parent refused it
-    _check_unique_name(session, area.kind, area.name, parent_id, area.id)
+    _check_parent(area.kind, parent, field="parent_id")
+    _check_unique_name(session, area.kind, area.name, parent.id, area.id)
     before = audit.snapshot(area, AUDIT_FIELDS)
     old_prefix = area.path
     new_prefix = f"{parent.path}{area.id}/"
     for node in session.scalars(select(Area).where(Area.path.startswith(old_prefix))):
         node.path = new_prefix + node.path[len(old_prefix) :]
-    area.parent_id = parent_id
+    area.parent_id = parent.id
     area.updated_at = now
     session.flush()
     audit.record(
@@ -221,10 +217,7 @@ def import_tree(
     """
     created = existing = 0
     for node in nodes:
-        data = AreaCreate.model_validate(
-            {k: v for k, v in node.items() if k != "children"}
-            | {"parent_id": parent.id if parent else None}
-        )
+        data = AreaCreate.model_validate({k: v for k, v in node.items() if k != "children"})
         found = session.scalar(
             select(Area).where(
                 Area.kind == data.kind,
@@ -233,7 +226,7 @@ def import_tree(
             )
         )
         if found is None:
-            found = create_area(session, data, actor_id=None, now=now)
+            found = create_area(session, data, parent, actor_id=None, now=now)
             created += 1
         else:
             existing += 1

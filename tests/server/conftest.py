@@ -20,6 +20,7 @@ from app.db import make_engine
 
 POSTGRES_URL = os.environ.get("RONDA_TEST_POSTGRES_URL")
 REQUIRE_POSTGRES = os.environ.get("RONDA_TEST_REQUIRE_POSTGRES") == "1"
+ADMIN_PASSWORD = "admin-live-test"
 RONDA = shutil.which("ronda", path=str(Path(sys.executable).parent)) or "ronda"
 
 
@@ -88,10 +89,26 @@ def run_ronda(*args: str, env: dict[str, str], cwd: Path) -> subprocess.Complete
     )
 
 
+def wait_healthy(base_url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    """Wait until ``/healthz`` answers 200, or fail if the server exits or stays silent."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"ronda serve exited with {process.returncode}")
+        try:
+            if httpx.get(f"{base_url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"ronda serve did not become healthy within {timeout} s")
+
+
 @dataclass
 class LiveServer:
     base_url: str
     process: subprocess.Popen[bytes]
+    admin_headers: dict[str, str] = field(default_factory=dict)
 
 
 @pytest.fixture
@@ -103,6 +120,13 @@ def live_server(live_database: Database, tmp_path: Path) -> Iterator[Callable[..
         env = ronda_env(live_database.url, RONDA_RUN_SCHEDULER="false")
         upgraded = run_ronda("db", "upgrade", env=env, cwd=tmp_path)
         assert upgraded.returncode == 0, upgraded.stderr
+        if not started:
+            for args in (
+                ("user", "create", "admin", "--name", "Admin", "--password", ADMIN_PASSWORD),
+                ("grant", "admin", "admin"),
+            ):
+                done = run_ronda(*args, env=env, cwd=tmp_path)
+                assert done.returncode == 0, done.stderr
         port = free_port()
         process = subprocess.Popen(
             [RONDA, "serve", "--port", str(port), "--workers", str(workers)],
@@ -113,17 +137,13 @@ def live_server(live_database: Database, tmp_path: Path) -> Iterator[Callable[..
         )
         server = LiveServer(base_url=f"http://127.0.0.1:{port}", process=process)
         started.append(server)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise RuntimeError(f"ronda serve exited with {process.returncode}")
-            try:
-                if httpx.get(f"{server.base_url}/healthz", timeout=1).status_code == 200:
-                    return server
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError("ronda serve did not become healthy within 30 s")
+        wait_healthy(server.base_url, process)
+        login = httpx.post(
+            f"{server.base_url}/api/v1/auth/login",
+            json={"username": "admin", "password": ADMIN_PASSWORD},
+        )
+        server.admin_headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+        return server
 
     yield start
     for server in started:

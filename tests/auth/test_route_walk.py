@@ -1,0 +1,212 @@
+"""Walk every route: each is guarded, and nobody reaches an object of another RT.
+
+Each path parameter needs a factory that yields an object of the *other* RT; a new
+route whose parameter has none fails here, so every later issue extends this file.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.areas.models import Area, AreaKind
+from app.auth.models import Grant, Role, User
+from app.clock import FixedClock
+from app.models import Base
+from tests.factories import bearer, make_area, make_user
+
+
+@dataclass
+class World:
+    home: dict[str, Area]
+    other_rt: Area
+    other_user: User
+    other_grant: Grant
+
+
+def build_world(session: Session, now: Any) -> World:
+    kota = make_area(session, AreaKind.kota, None, now)
+    kecamatan = make_area(session, AreaKind.kecamatan, kota, now)
+    home_kel = make_area(session, AreaKind.kelurahan, kecamatan, now)
+    home_rw = make_area(session, AreaKind.rw, home_kel, now)
+    home_rt = make_area(session, AreaKind.rt, home_rw, now)
+    other_kel = make_area(session, AreaKind.kelurahan, kecamatan, now)
+    other_rw = make_area(session, AreaKind.rw, other_kel, now)
+    other_rt = make_area(session, AreaKind.rt, other_rw, now)
+    other_user = make_user(session, now, role=Role.member, area=other_rt)
+    other_head = make_user(session, now, role=Role.rt_head, area=other_rt)
+    other_grant = session.scalars(select(Grant).where(Grant.user_id == other_head.id)).one()
+    return World(
+        home={"kelurahan": home_kel, "rw": home_rw, "rt": home_rt},
+        other_rt=other_rt,
+        other_user=other_user,
+        other_grant=other_grant,
+    )
+
+
+# Path parameter -> the id of an object that belongs to the other RT.
+FACTORIES: dict[str, Callable[[World], int]] = {
+    "area_id": lambda w: w.other_rt.id,
+    "user_id": lambda w: w.other_user.id,
+    "grant_id": lambda w: w.other_grant.id,
+}
+
+# Valid bodies, so a refusal is the guard's and not the validator's.
+BODIES: dict[tuple[str, str], Callable[[World], dict[str, Any]]] = {
+    ("POST", "/api/v1/areas"): lambda w: {"kind": "kota", "name": "Kota Lain"},
+    ("POST", "/api/v1/areas/{area_id}/children"): lambda w: {"kind": "rt", "name": "RT 99"},
+    ("PATCH", "/api/v1/areas/{area_id}"): lambda w: {"team_size": 2},
+    ("POST", "/api/v1/areas/{area_id}/move"): lambda w: {"parent_id": w.home["rw"].id},
+    ("POST", "/api/v1/areas/{area_id}/users"): lambda w: {"username": "intruder", "full_name": "X"},
+    ("POST", "/api/v1/areas/{area_id}/grants"): lambda w: {
+        "user_id": w.other_user.id,
+        "role": "member",
+    },
+    ("POST", "/api/v1/areas/{area_id}/hand-over"): lambda w: {"successor_user_id": 1},
+    ("POST", "/api/v1/auth/login"): lambda w: {"username": "x", "password": "y"},
+    ("POST", "/api/v1/auth/link"): lambda w: {"token": "nope"},
+}
+
+PUBLIC = {("POST", "/api/v1/auth/login"), ("POST", "/api/v1/auth/link")}
+
+# Routes without an object of their own: what a stranger must (not) see there.
+NO_OBJECT: dict[tuple[str, str], Callable[[TestClient, World, dict[str, str]], None]] = {}
+
+
+def _no_object(method: str, path: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    def register(check: Callable[..., None]) -> Callable[..., None]:
+        NO_OBJECT[(method, path)] = check
+        return check
+
+    return register
+
+
+@_no_object("GET", "/api/v1/areas")
+def _list_areas(client: TestClient, world: World, headers: dict[str, str]) -> None:
+    response = client.get("/api/v1/areas", params={"limit": 500}, headers=headers)
+    assert response.status_code == 200
+    ids = {a["id"] for a in response.json()["items"]}
+    assert world.other_rt.id not in ids
+    assert world.other_rt.parent_id not in ids
+
+
+@_no_object("POST", "/api/v1/areas")
+def _create_kota(client: TestClient, world: World, headers: dict[str, str]) -> None:
+    response = client.post("/api/v1/areas", json={"kind": "kota", "name": "K"}, headers=headers)
+    assert response.status_code == 403
+
+
+@_no_object("GET", "/api/v1/me")
+def _me(client: TestClient, world: World, headers: dict[str, str]) -> None:
+    grants = client.get("/api/v1/me", headers=headers).json()["grants"]
+    assert all(g["area_id"] != world.other_rt.id for g in grants)
+
+
+@_no_object("POST", "/api/v1/auth/logout")
+def _logout(client: TestClient, world: World, headers: dict[str, str]) -> None:
+    """Logging out ends only the caller's own session: see test_auth_api."""
+
+
+def api_routes(app: FastAPI) -> list[tuple[str, str]]:
+    """Every API operation, read from the OpenAPI document (what clients see)."""
+    routes = sorted(
+        (method.upper(), path)
+        for path, item in app.openapi()["paths"].items()
+        if path.startswith("/api/")
+        for method in item
+    )
+    assert len(routes) > 10
+    return routes
+
+
+def fill(path: str, world: World) -> str:
+    for name in re.findall(r"{(\w+)}", path):
+        if name not in FACTORIES:
+            pytest.fail(f"no factory for path parameter {name!r} of {path}: add one to FACTORIES")
+        path = path.replace("{" + name + "}", str(FACTORIES[name](world)))
+    return path
+
+
+def table_state(session: Session) -> dict[str, tuple[int, Any]]:
+    """Row count and greatest id of every table: any insert or delete changes it."""
+    state = {}
+    for table in Base.metadata.sorted_tables:
+        count = session.scalar(select(func.count()).select_from(table))
+        top = session.scalar(select(func.max(table.c.id))) if "id" in table.c else None
+        state[table.name] = (count or 0, top)
+    return state
+
+
+def content_state(session: Session) -> Any:
+    areas = session.execute(select(Area).order_by(Area.id)).scalars().all()
+    return [(a.id, a.name, a.parent_id, a.path, a.team_size, a.timezone) for a in areas] + sorted(
+        session.execute(select(Grant.user_id, Grant.role, Grant.area_id)).all()
+    )
+
+
+HOME_ROLES = [
+    (Role.admin, "kelurahan"),
+    (Role.rw_head, "rw"),
+    (Role.rt_head, "rt"),
+    (Role.member, "rt"),
+    (Role.liaison, "kelurahan"),
+]
+
+
+def test_every_route_is_known_to_the_walk(app: FastAPI) -> None:
+    for method, path in api_routes(app):
+        if (method, path) in PUBLIC or (method, path) in NO_OBJECT:
+            continue
+        assert "{" in path, f"{method} {path} has no object: register it in NO_OBJECT"
+
+
+def test_every_route_needs_credentials(
+    app: FastAPI, client: TestClient, session: Session, clock: FixedClock
+) -> None:
+    world = build_world(session, clock.now())
+    session.commit()
+    for method, path in api_routes(app):
+        if (method, path) in PUBLIC:
+            continue
+        body = BODIES.get((method, path), lambda _w: {})(world)
+        response = client.request(method, fill(path, world), json=body or None)
+        assert response.status_code == 401, (method, path, response.text)
+        assert response.json()["error"]["code"] == "unauthorized"
+
+
+@pytest.mark.parametrize(("role", "level"), HOME_ROLES, ids=[r.value for r, _ in HOME_ROLES])
+def test_no_role_reaches_another_rt(
+    app: FastAPI,
+    client: TestClient,
+    session: Session,
+    clock: FixedClock,
+    role: Role,
+    level: str,
+) -> None:
+    world = build_world(session, clock.now())
+    intruder = make_user(session, clock.now(), role=role, area=world.home[level])
+    headers = bearer(session, intruder, clock.now())
+    session.commit()
+    rows_before, content_before = table_state(session), content_state(session)
+    for method, path in api_routes(app):
+        if (method, path) in PUBLIC:
+            continue
+        if (method, path) in NO_OBJECT:
+            NO_OBJECT[(method, path)](client, world, headers)
+            continue
+        body = BODIES.get((method, path), lambda _w: {})(world)
+        response = client.request(method, fill(path, world), json=body or None, headers=headers)
+        assert response.status_code in (403, 404), (role, method, path, response.text)
+        assert set(response.json()) == {"error"}, (method, path)
+        session.expire_all()
+        assert content_state(session) == content_before, (role, method, path)
+    session.expire_all()
+    after = table_state(session)
+    # Only the intruder's own logout may have written (it revokes, it does not add).
+    assert after == rows_before

@@ -767,7 +767,9 @@ class _Engine:
                     return
                 if self._improve_once(weekend, cur, replan, deadline):
                     continue
-                if not (weekend and self._weekend_swap(cur, deadline)):
+                if weekend and self._weekend_swap(cur, deadline):
+                    continue
+                if not (replan and self.replan_moves(weekend, deadline)):
                     break
 
     def _improve_once(
@@ -795,6 +797,8 @@ class _Engine:
             root_bit = 1 << root
             parent, nodes = self._bfs(root, banned, replan, by_mover=weekend and replan)
             for state in nodes:
+                if time.perf_counter() > deadline:
+                    return False
                 node = state[0]
                 bit = 1 << node
                 w = win[node]
@@ -882,6 +886,8 @@ class _Engine:
                     for donor in self.occ[b]:
                         left = sched[donor] & ~(1 << b)
                         for state in nodes:
+                            if time.perf_counter() > deadline:
+                                return False
                             node = state[0]
                             bit = 1 << node
                             w = win[node]
@@ -898,6 +904,102 @@ class _Engine:
                                 changes[x] = moved
                                 if self._try(changes, cur):
                                     return True
+        return False
+
+    def _plan(self, h: int, allowed: int, extra: int, weekend: int, take_extra: int) -> int:
+        """A schedule of ``h`` on ``allowed`` nights with exactly ``weekend`` weekend nights
+        (-1: any) and ``take_extra`` of the ``extra`` nights, as many shifts as possible,
+        then as many current nights kept; -1 if there is none."""
+        n, g, wk, s = self.n, self.g, self.wk, self.sched[h]
+        kinds = weekend + 1 if weekend >= 0 else 1
+        size = kinds * (take_extra + 1)
+        neg = -1
+        best = [[neg] * size for _ in range(n + g)]
+        for i in range(n, n + g):
+            best[i][0] = 0
+        for i in range(n - 1, -1, -1):
+            row, nxt, far = best[i], best[i + 1], best[i + g]
+            row[:] = nxt
+            if not allowed >> i & 1:
+                continue
+            dk = wk[i] if weekend >= 0 else 0
+            de = extra >> i & 1
+            gain = 64 + (s >> i & 1)
+            for k in range(dk, kinds):
+                for e in range(de, take_extra + 1):
+                    prev = far[(k - dk) * (take_extra + 1) + e - de]
+                    if prev >= 0 and prev + gain > row[k * (take_extra + 1) + e]:
+                        row[k * (take_extra + 1) + e] = prev + gain
+        state = (kinds - 1) * (take_extra + 1) + take_extra
+        if best[0][state] < 0:
+            return -1
+        mask = 0
+        i = 0
+        while i < n:
+            if best[i][state] == best[i + 1][state]:
+                i += 1
+                continue
+            mask |= 1 << i
+            dk = wk[i] if weekend >= 0 else 0
+            state -= dk * (take_extra + 1) + (extra >> i & 1)
+            i += g
+        return mask
+
+    def _trim(self, mask: int, count: int, keep: int) -> int:
+        """Drop shifts from ``mask`` (never ``keep`` ones, weekday first) down to ``count``."""
+        wm = self.weekend_mask
+        for pool in (mask & ~keep & ~wm, mask & ~keep & wm):
+            while mask.bit_count() > count and pool:
+                low = pool & -pool
+                pool ^= low
+                mask ^= low
+        return mask
+
+    def replan_moves(self, weekend: bool, deadline: float) -> bool:
+        """Whole-schedule moves: a household re-plans on its own and free nights (weekend
+        loads), or takes one night of a household two or more shifts above it (loads)."""
+        wl, load, sched, avail = self.wl, self.load, self.sched, self.avail
+        cur = self.objective()
+        free = self._free_mask()
+        order = sorted(range(self.H), key=lambda h: self.rank[h])
+        if weekend:
+            whi, _, wlo, _ = _extremes(self.hist_w)
+            for x in order:
+                if wl[x] not in (whi, wlo) or time.perf_counter() > deadline:
+                    continue
+                s = sched[x]
+                wk_now = (s & self.weekend_mask).bit_count()
+                target = wk_now - 1 if wl[x] == whi else wk_now + 1
+                if target < 0 or target > s.bit_count():
+                    continue
+                plan = self._plan(x, avail[x] & (s | free), 0, target, 0)
+                if plan < 0 or plan.bit_count() < s.bit_count():
+                    continue
+                plan = self._trim(plan, s.bit_count(), self.weekend_mask)
+                if (plan & self.weekend_mask).bit_count() != target:
+                    continue
+                if self._try({x: plan}, cur):
+                    return True
+            return False
+        hi, _, _lo, _ = _extremes(self.hist_l)
+        for x in order:
+            if load[x] != hi:
+                continue
+            for y in order:
+                if load[y] > hi - 2 or time.perf_counter() > deadline:
+                    continue
+                sx, sy = sched[x], sched[y]
+                plan = self._plan(y, avail[y] & (sy | free | sx) & ~sy | sy, sx & ~sy, -1, 1)
+                if plan < 0 or plan.bit_count() < sy.bit_count() + 1:
+                    continue
+                taken = plan & sx
+                plan = self._trim(plan, sy.bit_count() + 1, taken | sy)
+                if plan.bit_count() != sy.bit_count() + 1:
+                    continue
+                changes = {x: sx & ~taken, y: plan}
+                new = self._objective_after(self._deltas(changes))
+                if new[:2] < cur[:2] and self._commit(changes):
+                    return True
         return False
 
     def _try(self, changes: dict[int, int], cur: tuple[int, int, int, int]) -> bool:
@@ -1013,6 +1115,8 @@ class _Engine:
             for low in range(
                 top_prior - bound, min(p + c for p, c in zip(self.prior, caps, strict=True)) + 1
             ):
+                if time.perf_counter() > deadline:
+                    return bound
                 windows = [
                     (max(0, low - p), min(c, low + bound - p))
                     for p, c in zip(self.prior, caps, strict=True)

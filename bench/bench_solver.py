@@ -1,0 +1,75 @@
+"""Benchmark the fairness solver; prints its figures (this is not a test).
+
+    .venv/bin/python bench/bench_solver.py [--per-family 60] [--seed 1]
+
+Pins itself to one core, draws RT problems of every family from
+tests/rostering/rt_generator.py, and prints solve time (median, p95, max) by
+household count, with how many answers the solver proved optimal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "rostering"))
+
+import rt_generator  # noqa: E402
+
+from app.rostering.solver import parse_problem, solve  # noqa: E402
+
+BUCKETS = [(15, 50), (51, 100), (101, 200)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--per-family", type=int, default=60)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    rng = random.Random(args.seed)
+    rows: dict[tuple[int, int], list[tuple[float, bool, str]]] = {b: [] for b in BUCKETS}
+    for family in rt_generator.FAMILIES:
+        for _ in range(args.per_family):
+            data = rt_generator.random_problem(rng, family)
+            problem = parse_problem(data)
+            started = time.perf_counter()
+            solution = solve(problem)
+            elapsed = (time.perf_counter() - started) * 1000
+            size = sum(not h.exempt for h in problem.households)
+            bucket = next(b for b in BUCKETS if size <= b[1])
+            rows[bucket].append((elapsed, solution.proved_optimal, family))
+    print(f"one core, seed {args.seed}, {args.per_family} RTs per family, time in ms")
+    print(f"{'households':>12} {'RTs':>5} {'median':>8} {'p95':>8} {'max':>8} {'proved':>8}")
+    everything: list[tuple[float, bool, str]] = []
+    for (lo, hi), items in rows.items():
+        everything += items
+        _line(f"{lo}-{hi}", items)
+    _line("all", everything)
+    print("by family:")
+    for family in rt_generator.FAMILIES:
+        _line(family, [r for r in everything if r[2] == family])
+
+
+def _line(label: str, items: list[tuple[float, bool, str]]) -> None:
+    if not items:
+        return
+    times = sorted(t for t, _, _ in items)
+    p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
+    proved = sum(p for _, p, _ in items)
+    print(
+        f"{label:>12} {len(times):>5} {statistics.median(times):8.2f} {p95:8.2f} "
+        f"{times[-1]:8.2f} {proved:>4}/{len(times):<4}"
+    )
+
+
+if __name__ == "__main__":
+    main()

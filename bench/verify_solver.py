@@ -1,0 +1,200 @@
+"""Check the solver's figures against an exact method (OR-Tools CP-SAT), offline.
+
+    .venv/bin/python bench/verify_solver.py                 # committed instances + 40 fresh
+    .venv/bin/python bench/verify_solver.py --fresh 200 --seed 9
+    .venv/bin/python bench/verify_solver.py --committed-only
+
+The exact method is lexicographic, as roster-problem.md orders the figures:
+minimise unfilled; fix it and minimise spread; fix that and minimise
+weekend_spread.  Every solver answer is also validated by the independent
+checker (../shared/roster-check.py).  Exits 1 on any disagreement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import calendar
+import importlib.util
+import json
+import random
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "rostering"))
+
+import rt_generator  # noqa: E402  (re-exported for gen_instances)
+
+from app.rostering.solver import parse_problem, solve  # noqa: E402
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+INSTANCES = ROOT / "tests" / "rostering" / "instances"
+
+
+def load_checker() -> Any:
+    """Import ``evaluate`` from ../shared/roster-check.py (beside the repository)."""
+    path = ROOT.parent / "shared" / "roster-check.py"
+    spec = importlib.util.spec_from_file_location("roster_check", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"checker not found at {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.evaluate
+
+
+def exact_figures(problem: dict[str, Any], time_limit_s: float = 60.0) -> dict[str, Any]:
+    """Lexicographic optimum (unfilled, spread, weekend_spread) by CP-SAT, with timing."""
+    first = date.fromisoformat(problem["month"] + "-01")
+    ndays = calendar.monthrange(first.year, first.month)[1]
+    days = [first + timedelta(days=i) for i in range(ndays)]
+    gap = max(1, int(problem.get("min_gap_days", 1)))
+    weekend = set(problem.get("weekend_nights", ["fri", "sat"]))
+    by_date = problem.get("team_size_by_date") or {}
+    by_weekday = problem.get("team_size_by_weekday") or {}
+
+    def size(day: date) -> int:
+        if day.isoformat() in by_date:
+            return int(by_date[day.isoformat()])
+        return int(by_weekday.get(WEEKDAYS[day.weekday()], problem["team_size"]))
+
+    caps = [size(d) for d in days]
+    wk = [WEEKDAYS[d.weekday()] in weekend for d in days]
+    eligible = [h for h in problem["households"] if not h.get("exempt", False)]
+
+    model = cp_model.CpModel()
+    x: dict[tuple[int, int], cp_model.IntVar] = {}
+    for i, h in enumerate(eligible):
+        away = set(h.get("unavailable") or [])
+        last = date.fromisoformat(h["last_shift_date"]) if h.get("last_shift_date") else None
+        for j, d in enumerate(days):
+            if caps[j] <= 0 or d.isoformat() in away:
+                continue
+            if last is not None and abs((d - last).days) < gap:
+                continue
+            x[i, j] = model.NewBoolVar(f"x{i}_{j}")
+        for j in range(ndays):
+            window = [x[i, k] for k in range(j, min(ndays, j + gap)) if (i, k) in x]
+            if len(window) > 1:
+                model.Add(sum(window) <= 1)
+    for j in range(ndays):
+        night = [x[i, j] for i in range(len(eligible)) if (i, j) in x]
+        if night:
+            model.Add(sum(night) <= max(0, caps[j]))
+    places = sum(max(0, c) for c in caps)
+    filled = sum(x.values())
+    horizon = 1000
+    loads, wloads = [], []
+    for i, h in enumerate(eligible):
+        mine = [x[i, j] for j in range(ndays) if (i, j) in x]
+        mine_w = [x[i, j] for j in range(ndays) if (i, j) in x and wk[j]]
+        loads.append(int(h.get("prior_shifts", 0) or 0) + sum(mine))
+        wloads.append(int(h.get("prior_weekend_shifts", 0) or 0) + sum(mine_w))
+    lmax, lmin = model.NewIntVar(0, horizon, "lmax"), model.NewIntVar(0, horizon, "lmin")
+    wmax, wmin = model.NewIntVar(0, horizon, "wmax"), model.NewIntVar(0, horizon, "wmin")
+    for load, wload in zip(loads, wloads, strict=True):
+        model.Add(lmax >= load)
+        model.Add(lmin <= load)
+        model.Add(wmax >= wload)
+        model.Add(wmin <= wload)
+
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 8
+    solver.parameters.max_time_in_seconds = time_limit_s
+    started = time.perf_counter()
+    optimal = True
+
+    def run(objective: Any) -> int:
+        nonlocal optimal
+        model.Minimize(objective)
+        status = solver.Solve(model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            raise RuntimeError("CP-SAT found no solution")
+        optimal = optimal and status == cp_model.OPTIMAL
+        return round(solver.ObjectiveValue())
+
+    if not eligible:
+        return {
+            "unfilled": places,
+            "spread": 0,
+            "weekend_spread": 0,
+            "optimal": True,
+            "seconds": 0.0,
+        }
+    unfilled = run(places - filled)
+    model.Add(filled == places - unfilled)
+    spread = run(lmax - lmin)
+    model.Add(lmax - lmin == spread)
+    weekend_spread = run(wmax - wmin)
+    return {
+        "unfilled": unfilled,
+        "spread": spread,
+        "weekend_spread": weekend_spread,
+        "optimal": optimal,
+        "seconds": time.perf_counter() - started,
+    }
+
+
+def check_one(name: str, problem: dict[str, Any], expected: dict[str, Any], evaluate: Any) -> bool:
+    """Solve ``problem``, validate it, compare figures with ``expected``; print a line."""
+    started = time.perf_counter()
+    solution = solve(parse_problem(problem))
+    elapsed = time.perf_counter() - started
+    result = evaluate(problem, solution.to_json())
+    got = (result["unfilled"], result["spread"], result["weekend_spread"])
+    want = (expected["unfilled"], expected["spread"], expected["weekend_spread"])
+    ok = result["violations"] == 0 and got == want
+    flag = "ok " if ok else "BAD"
+    print(
+        f"{flag} {name:<28} solver {got} in {elapsed * 1000:6.1f} ms "
+        f"(proved={solution.proved_optimal}, bounds={tuple(solution.bounds.as_dict().values())}) "
+        f"exact {want}{'' if expected.get('optimal', True) else ' (not proved)'}"
+        f" in {expected.get('seconds', 0) * 1000:7.0f} ms"
+        + ("" if result["violations"] == 0 else f" VIOLATIONS {result['violation_counts']}")
+    )
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fresh", type=int, default=40, help="fresh random instances")
+    parser.add_argument("--seed", type=int, default=None, help="seed for fresh instances")
+    parser.add_argument("--committed-only", action="store_true")
+    parser.add_argument("--time-limit", type=float, default=60.0, help="CP-SAT seconds per stage")
+    args = parser.parse_args()
+    evaluate = load_checker()
+    failures = 0
+    total = 0
+    for path in sorted(INSTANCES.glob("*.json")):
+        family = json.loads(path.read_text())
+        for case in family["instances"]:
+            exact = exact_figures(case["problem"], args.time_limit)
+            committed = case["optimum"]
+            same = all(exact[k] == committed[k] for k in ("unfilled", "spread", "weekend_spread"))
+            if not same:
+                print(f"BAD {case['name']}: committed optimum {committed} but CP-SAT says {exact}")
+                failures += 1
+            total += 1
+            failures += not check_one(case["name"], case["problem"], exact, evaluate)
+    if not args.committed_only:
+        seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
+        print(f"fresh instances, seed {seed}")
+        rng = random.Random(seed)
+        families = list(rt_generator.FAMILIES)
+        for i in range(args.fresh):
+            family = families[i % len(families)]
+            problem = rt_generator.random_problem(rng, family)
+            exact = exact_figures(problem, args.time_limit)
+            total += 1
+            failures += not check_one(f"fresh-{family}-{i}", problem, exact, evaluate)
+    print(f"{total - failures}/{total} agree")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

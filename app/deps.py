@@ -3,7 +3,8 @@
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Path, Request
+from pydantic import Field
 
 from app.clock import Clock
 from app.errors import request_language
@@ -28,3 +29,8 @@ IdempotencyKey = Annotated[
         description="Send the same key again to get the first answer instead of a second record",
     ),
 ]
+
+# Ids are 32-bit integers on PostgreSQL; anything outside cannot name a row.
+MAX_ID = 2_147_483_647
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]

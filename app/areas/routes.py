@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from app.areas import service
 from app.areas.models import Area, AreaKind
@@ -11,7 +11,7 @@ from app.auth.deps import INSTALLATION, Target, require
 from app.auth.permissions import Permission
 from app.auth.service import Principal
 from app.db import DbSession
-from app.deps import IdempotencyKey, Now
+from app.deps import MAX_ID, IdempotencyKey, Now, PathId
 from app.errors import ERROR_RESPONSES
 from app.idempotency import service as idempotency
 from app.pagination import Page, PageParams, page_params
@@ -84,7 +84,7 @@ def create_kota(
 
 @router.post("/{area_id}/children", status_code=201, response_model=AreaRead)
 def create_child(
-    area_id: int,
+    area_id: PathId,
     data: AreaCreate,
     session: DbSession,
     principal: AreaCreator,
@@ -101,7 +101,7 @@ def list_areas(
     session: DbSession,
     principal: AnyReader,
     page: Annotated[PageParams, Depends(page_params)],
-    parent_id: int | None = None,
+    parent_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     kind: AreaKind | None = None,
 ) -> Page[AreaRead]:
     """List the areas the caller may see, optionally the children of one parent or of one kind."""
@@ -117,14 +117,14 @@ def list_areas(
 
 
 @router.get("/{area_id}", response_model=AreaRead)
-def read_area(area_id: int, session: DbSession, _: AreaReader) -> AreaRead:
+def read_area(area_id: PathId, session: DbSession, _: AreaReader) -> AreaRead:
     """Read one area with its patrol settings."""
     return to_read(service.get_area(session, area_id))
 
 
 @router.patch("/{area_id}", response_model=AreaRead)
 def update_area(
-    area_id: int, data: AreaUpdate, session: DbSession, principal: AreaManager, now: Now
+    area_id: PathId, data: AreaUpdate, session: DbSession, principal: AreaManager, now: Now
 ) -> AreaRead:
     """Rename an area or change its time zone or patrol settings."""
     area = service.update_area(
@@ -135,7 +135,7 @@ def update_area(
 
 @router.post("/{area_id}/move", response_model=AreaRead)
 def move_area(
-    area_id: int, data: AreaMove, session: DbSession, principal: AreaCreator, now: Now
+    area_id: PathId, data: AreaMove, session: DbSession, principal: AreaCreator, now: Now
 ) -> AreaRead:
     """Move an area and everything beneath it under another parent."""
     parent = service.get_area(session, data.parent_id)

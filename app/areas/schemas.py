@@ -1,13 +1,24 @@
 """Areas in and out of the API."""
 
+import re
 from datetime import time
 from functools import lru_cache
 from typing import Annotated, Literal
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from app.areas.models import AreaKind
+from app.deps import BodyId
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -25,6 +36,23 @@ def _known_zone(value: str) -> str:
 
 
 TimeZoneName = Annotated[str, AfterValidator(_known_zone)]
+
+
+def _local_time(value: object) -> object:
+    if isinstance(value, str):
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?", value):
+            raise ValueError("expected HH:MM")
+        return time.fromisoformat(value)
+    return value
+
+
+# A wall-clock time in the RT's own zone, written "22:00": no offset, no date.
+LocalTime = Annotated[
+    time,
+    BeforeValidator(_local_time),
+    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"}),
+]
 AreaName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 TeamSize = Annotated[int, Field(ge=1, le=20)]
 
@@ -34,8 +62,8 @@ class PatrolSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    patrol_start: time | None = None
-    patrol_end: time | None = None
+    patrol_start: LocalTime | None = None
+    patrol_end: LocalTime | None = None
     team_size: TeamSize | None = None
     team_size_by_weekday: dict[Weekday, Annotated[int, Field(ge=0, le=20)]] | None = None
     min_gap_days: Annotated[int, Field(ge=1, le=31)] | None = None
@@ -57,12 +85,12 @@ class AreaUpdate(PatrolSettings):
 class AreaMove(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    parent_id: int
+    parent_id: BodyId
 
 
 class PatrolSettingsRead(BaseModel):
-    patrol_start: time
-    patrol_end: time
+    patrol_start: LocalTime
+    patrol_end: LocalTime
     team_size: int
     team_size_by_weekday: dict[str, int]
     min_gap_days: int

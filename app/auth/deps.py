@@ -12,7 +12,7 @@ from app.auth import service
 from app.auth.permissions import Permission
 from app.auth.service import Principal
 from app.db import DbSession
-from app.deps import Now
+from app.deps import MAX_ID, Now
 from app.errors import Forbidden, NotFound, Unauthorized
 
 bearer = HTTPBearer(auto_error=False, description="The token from /api/v1/auth/login")
@@ -66,6 +66,8 @@ def require(permission: Permission, target: Target | None = None) -> Callable[..
                 object_id = int(raw)
             except ValueError:
                 raise NotFound(field=target.param) from None
+            if not 1 <= object_id <= MAX_ID:
+                raise NotFound(field=target.param)
         try:
             paths = target.paths(session, object_id)
         except NotFound:

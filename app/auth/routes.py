@@ -26,7 +26,7 @@ from app.auth.schemas import (
 from app.auth.service import Principal
 from app.config import Settings
 from app.db import DbSession
-from app.deps import Lang, Now
+from app.deps import Lang, Now, PathId
 from app.errors import ERROR_RESPONSES, DomainError, domain_error_response
 from app.pagination import Page, PageParams, page_params
 
@@ -114,7 +114,7 @@ def me(principal: SignedIn, session: DbSession) -> MeRead:
 
 @router.post("/areas/{area_id}/users", status_code=201, response_model=UserRead)
 def create_user(
-    area_id: int,
+    area_id: PathId,
     data: UserCreate,
     request: Request,
     session: DbSession,
@@ -140,7 +140,7 @@ def create_user(
 
 @router.get("/areas/{area_id}/users", response_model=Page[UserRead])
 def list_users(
-    area_id: int,
+    area_id: PathId,
     session: DbSession,
     _: UserReaderHere,
     page: Annotated[PageParams, Depends(page_params)],
@@ -155,7 +155,7 @@ def list_users(
 
 @router.post("/areas/{area_id}/grants", status_code=201, response_model=GrantRead)
 def create_grant(
-    area_id: int, data: GrantCreate, session: DbSession, principal: UserManagerHere, now: Now
+    area_id: PathId, data: GrantCreate, session: DbSession, principal: UserManagerHere, now: Now
 ) -> GrantRead:
     """Give an existing user a role on this area."""
     user = service.get_user(session, data.user_id)
@@ -171,7 +171,9 @@ def create_grant(
 
 
 @router.delete("/grants/{grant_id}", status_code=204)
-def revoke_grant(grant_id: int, session: DbSession, principal: GrantManager, now: Now) -> Response:
+def revoke_grant(
+    grant_id: PathId, session: DbSession, principal: GrantManager, now: Now
+) -> Response:
     """Withdraw a grant."""
     service.revoke_grant(session, principal, service.get_grant(session, grant_id), now)
     return Response(status_code=204)
@@ -179,7 +181,7 @@ def revoke_grant(grant_id: int, session: DbSession, principal: GrantManager, now
 
 @router.post("/areas/{area_id}/hand-over", response_model=GrantRead)
 def hand_over(
-    area_id: int, data: HandOver, session: DbSession, principal: RTHandOver, now: Now
+    area_id: PathId, data: HandOver, session: DbSession, principal: RTHandOver, now: Now
 ) -> GrantRead:
     """Hand this RT over to a successor as its RT head, in one step."""
     successor = service.get_user(session, data.successor_user_id)
@@ -190,7 +192,7 @@ def hand_over(
 
 
 @router.get("/users/{user_id}", response_model=MeRead)
-def read_user(user_id: int, session: DbSession, _: UserReaderOf) -> MeRead:
+def read_user(user_id: PathId, session: DbSession, _: UserReaderOf) -> MeRead:
     """A user and their grants."""
     user = service.get_user(session, user_id)
     grants = [GrantRead.model_validate(g) for g in service.grants_of(session, user.id)]
@@ -199,7 +201,7 @@ def read_user(user_id: int, session: DbSession, _: UserReaderOf) -> MeRead:
 
 @router.post("/users/{user_id}/sign-in-link", status_code=201, response_model=SignInLinkRead)
 def issue_sign_in_link(
-    user_id: int, session: DbSession, principal: UserManagerOf, now: Now
+    user_id: PathId, session: DbSession, principal: UserManagerOf, now: Now
 ) -> SignInLinkRead:
     """Create or rotate a user's personal sign-in link (the old one stops working)."""
     user = service.get_user(session, user_id)
@@ -209,7 +211,7 @@ def issue_sign_in_link(
 
 @router.delete("/users/{user_id}/sign-in-link", status_code=204)
 def revoke_sign_in_link(
-    user_id: int, session: DbSession, principal: UserManagerOf, now: Now
+    user_id: PathId, session: DbSession, principal: UserManagerOf, now: Now
 ) -> Response:
     """Withdraw a user's sign-in link."""
     user = service.get_user(session, user_id)
@@ -219,7 +221,7 @@ def revoke_sign_in_link(
 
 @router.post("/users/{user_id}/revoke-sessions", response_model=RevokedSessions)
 def revoke_sessions(
-    user_id: int, session: DbSession, principal: UserManagerOf, now: Now
+    user_id: PathId, session: DbSession, principal: UserManagerOf, now: Now
 ) -> RevokedSessions:
     """End every session of a user, e.g. after a lost phone."""
     user = service.get_user(session, user_id)

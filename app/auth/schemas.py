@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.auth.models import Role
+from app.deps import BodyId
 
 Username = Annotated[
     str,
@@ -69,14 +70,14 @@ class UserCreate(BaseModel):
 class GrantCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    user_id: int
+    user_id: BodyId
     role: Role
 
 
 class HandOver(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    successor_user_id: int
+    successor_user_id: BodyId
 
 
 class SignInLinkRead(BaseModel):

@@ -30,8 +30,8 @@ def test_an_rt_gets_default_patrol_settings(admin_client: TestClient) -> None:
     rt = tree["rt"]
     assert rt["timezone"] == "Asia/Jakarta"
     assert rt["patrol"] == {
-        "patrol_start": "22:00:00",
-        "patrol_end": "04:00:00",
+        "patrol_start": "22:00",
+        "patrol_end": "04:00",
         "team_size": 4,
         "team_size_by_weekday": {},
         "min_gap_days": 3,

@@ -10,6 +10,7 @@ import yaml
 from sqlalchemy.orm import Session
 
 from app.config import get_settings
+from app.rostering.solver_cli import roster_app
 
 cli = typer.Typer(help="Ronda: fair night-patrol rosters for RT/RW.", no_args_is_help=True)
 db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -20,6 +21,7 @@ cli.add_typer(db_cli, name="db")
 cli.add_typer(areas_cli, name="areas")
 cli.add_typer(demo_cli, name="demo")
 cli.add_typer(user_cli, name="user")
+cli.add_typer(roster_app, name="roster")
 
 
 def _session_scope() -> AbstractContextManager[Session]:

@@ -368,6 +368,62 @@ def _spread_bound(
         s += 1
 
 
+def _levels(base: list[int], top: list[int], lo_total: int, hi_total: int, width: int) -> list[int]:
+    """Levels L such that values v[h] in [base[h], top[h]] can all lie in [L, L + width]
+    with sum(v) in [lo_total, hi_total]."""
+    if not base:
+        return [0]
+    found = []
+    for low in range(max(base) - width, min(top) + 1):
+        high = low + width
+        least = sum(b if b > low else low for b in base)
+        most = sum(t if t < high else high for t in top)
+        if least <= hi_total and most >= lo_total and least <= most:
+            found.append(low)
+    return found
+
+
+def _weekend_bound(
+    eng: _Engine,
+    start: int,
+    ours: int,
+    spreads: range,
+    filled: range,
+    caps: list[int],
+) -> int:
+    """Least weekend_spread compatible with some load window of a width in ``spreads``.
+
+    Given a load window, a household takes between ``lo`` and ``hi`` shifts, and
+    for each count its own schedules allow a range of weekend shifts (exactly, by
+    a DP that ignores the other households).  Water-filling those ranges bounds
+    the weekend spread from below.
+    """
+    if start >= ours:
+        return start
+    tables = [eng.weekend_range(h) for h in range(eng.H)]
+    prior, prior_w = eng.prior, eng.prior_w
+    base = prior
+    top = [p + c for p, c in zip(prior, caps, strict=True)]
+    weekday_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if not eng.wk[d])
+    weekend_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if eng.wk[d])
+    w_lo = sum(prior_w) + max(0, filled.start - weekday_room)
+    w_hi = sum(prior_w) + weekend_room
+    ranges: list[tuple[list[int], list[int]]] = []
+    for width in spreads:
+        for low in _levels(base, top, sum(prior) + filled.start, sum(prior) + filled.stop, width):
+            wbase, wtop = [], []
+            for p, pw, b, t, table in zip(prior, prior_w, base, top, tables, strict=True):
+                options = table[max(b, low) - p : min(t, low + width) - p + 1]
+                wbase.append(pw + min((lo for lo, _ in options), default=1 << 20))
+                wtop.append(pw + max((hi for _, hi in options), default=-1))
+            if all(b <= t for b, t in zip(wbase, wtop, strict=True)):
+                ranges.append((wbase, wtop))
+    for width in range(start, ours):
+        if any(_levels(wb, wt, w_lo, w_hi, width) for wb, wt in ranges):
+            return width
+    return ours
+
+
 class _Engine:
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
@@ -421,6 +477,8 @@ class _Engine:
             self.hist_w[wload] = self.hist_w.get(wload, 0) + 1
         self.places = sum(self.cap)
         self.filled = 0
+        # re-planned schedules, valid until the next committed change
+        self._replans: dict[tuple[int, int], tuple[int, int]] = {}
 
     # -- state changes --
 
@@ -512,6 +570,14 @@ class _Engine:
         return sum(1 << d for d in range(self.n) if len(occ[d]) < cap[d])
 
     def _replan(self, h: int, node: int, free: int) -> int:
+        key = (h, node)
+        cached = self._replans.get(key)
+        if cached is None or cached[0] != free:
+            cached = (free, self._plan_through(h, node, free))
+            self._replans[key] = cached
+        return cached[1]
+
+    def _plan_through(self, h: int, node: int, free: int) -> int:
         """The schedule of ``h`` through ``node`` with the most shifts on its own or free
         nights, then the most of its current nights kept (a weighted interval DP)."""
         s = self.sched[h]
@@ -654,7 +720,9 @@ class _Engine:
             d = low.bit_length() - 1
             ok = len(occ[d]) <= cap[d]
             added ^= low
-        if not ok:
+        if ok:
+            self._replans.clear()
+        else:
             for h, mask in old.items():
                 self._set(h, mask)
         return ok
@@ -769,7 +837,9 @@ class _Engine:
                     continue
                 if weekend and self._weekend_swap(cur, deadline):
                     continue
-                if not (replan and self.replan_moves(weekend, deadline)):
+                if replan and self.replan_moves(weekend, deadline):
+                    continue
+                if not (replan and self.segment_swaps(weekend, deadline)):
                     break
 
     def _improve_once(
@@ -777,7 +847,6 @@ class _Engine:
     ) -> bool:
         load, wl, wk, sched, win = self.load, self.wl, self.wk, self.sched, self.win
         hi, _, lo, _ = _extremes(self.hist_l)
-        whi, _, wlo, _ = _extremes(self.hist_w)
         occ = self.occ
         if weekend:
             roots = [r for r in range(self.n) if occ[r]]
@@ -794,8 +863,11 @@ class _Engine:
             if not weekend:
                 donors = [h for h in donors if load[h] >= lo + 2]
             banned = set(occ[root])
-            root_bit = 1 << root
             parent, nodes = self._bfs(root, banned, replan, by_mover=weekend and replan)
+            if weekend:
+                if self._weekend_candidates(root, donors, parent, nodes, cur, deadline):
+                    return True
+                continue
             for state in nodes:
                 if time.perf_counter() > deadline:
                     return False
@@ -803,40 +875,94 @@ class _Engine:
                 bit = 1 << node
                 w = win[node]
                 for h in self.by_night[node]:
-                    lh = load[h]
-                    if not weekend and lh > hi - 2:
+                    if load[h] > hi - 2:
                         continue
                     s = sched[h]
-                    if s & bit:
+                    if s & bit or s & w:
                         continue
-                    conflict = s & w
                     for donor in donors:
                         if donor == h:
-                            if not weekend or s & ~root_bit & w:
-                                continue
-                            mask = (s & ~root_bit) | bit
-                        elif conflict:
                             continue
-                        else:
-                            if weekend and (lh + 1 > hi or load[donor] - 1 < lo):
-                                continue
-                            mask = s | bit
-                        changes = self._changes(root, parent, state, h, mask, donor)
+                        changes = self._changes(root, parent, state, h, s | bit, donor)
                         if changes is None:
                             continue
-                        deltas = self._deltas(changes)
-                        if weekend and not any(
-                            (wl[x] == whi and dw < 0) or (wl[x] == wlo and dw > 0)
-                            for x, _, dw in deltas
-                        ):
-                            continue
-                        new = self._objective_after(deltas)
-                        if not weekend:
-                            new = (new[0], new[1], 1 << 30, 1 << 30)
-                        elif new[0] > cur[0]:
-                            continue
-                        if new < goal and self._commit(changes):
+                        new = self._objective_after(self._deltas(changes))
+                        if new[:2] < goal[:2] and self._commit(changes):
                             return True
+        return False
+
+    def _weekend_candidates(
+        self,
+        root: int,
+        donors: list[int],
+        parent: dict[_Key, tuple[_Key, int, int]],
+        nodes: list[_Key],
+        cur: tuple[int, int, int, int],
+        deadline: float,
+    ) -> bool:
+        """Try the chains of one search tree that could improve the weekend figures.
+
+        A chain helps only if some household at the weekend maximum loses a weekend
+        shift or one at the minimum gains one; chains that touch neither are skipped
+        before they are built.
+        """
+        load, wl, wk, sched, win, wm = (
+            self.load,
+            self.wl,
+            self.wk,
+            self.sched,
+            self.win,
+            self.weekend_mask,
+        )
+        hi, _, lo, _ = _extremes(self.hist_l)
+        whi, _, wlo, _ = _extremes(self.hist_w)
+        lowest = [h for h in range(self.H) if wl[h] == wlo]
+        root_bit = 1 << root
+        root_w = wk[root]
+        donor_helps = bool(root_w) and any(wl[d] == whi for d in donors)
+        helps: dict[_Key, bool] = {nodes[0]: False}
+        for state in nodes[1:]:
+            prev, mover, mask = parent[state]
+            dw = (mask & wm).bit_count() - (sched[mover] & wm).bit_count()
+            helps[state] = helps[prev] or (
+                (wl[mover] == whi and dw < 0) or (wl[mover] == wlo and dw > 0)
+            )
+        for state in nodes:
+            if time.perf_counter() > deadline:
+                return False
+            node = state[0]
+            bit = 1 << node
+            w = win[node]
+            node_w = wk[node]
+            if helps[state] or donor_helps:
+                pool = self.by_night[node]
+            else:
+                pool = (lowest if node_w else []) + donors
+            for h in pool:
+                s = sched[h]
+                if s & bit or not self.avail[h] >> node & 1:
+                    continue
+                conflict = s & w
+                for donor in donors:
+                    if donor == h:
+                        if s & ~root_bit & w:
+                            continue
+                        dw = node_w - root_w
+                        useful = (wl[h] == whi and dw < 0) or (wl[h] == wlo and dw > 0)
+                        mask = (s & ~root_bit) | bit
+                    else:
+                        if conflict or load[h] + 1 > hi or load[donor] - 1 < lo:
+                            continue
+                        useful = (wl[donor] == whi and root_w > 0) or (wl[h] == wlo and node_w > 0)
+                        mask = s | bit
+                    if not (useful or helps[state]):
+                        continue
+                    changes = self._changes(root, parent, state, h, mask, donor)
+                    if changes is None:
+                        continue
+                    new = self._objective_after(self._deltas(changes))
+                    if new[0] <= cur[0] and new[2:] < cur[2:] and self._commit(changes):
+                        return True
         return False
 
     def _weekend_swap(self, cur: tuple[int, int, int, int], deadline: float) -> bool:
@@ -1002,6 +1128,70 @@ class _Engine:
                     return True
         return False
 
+    def _mask_valid(self, h: int, mask: int) -> bool:
+        if mask & ~self.avail[h]:
+            return False
+        win = self.win
+        m = mask
+        while m:
+            low = m & -m
+            if mask & win[low.bit_length() - 1] != low:
+                return False
+            m ^= low
+        return True
+
+    def segment_swaps(self, weekend: bool, deadline: float) -> bool:
+        """Two households exchange their shifts on a run of consecutive nights.
+
+        Every night keeps its occupancy, so only gaps at the ends of the run and
+        availability need checking; this shifts a household's whole rhythm, which
+        single-shift chains cannot do when schedules are packed ``min_gap_days`` apart.
+        """
+        load, wl, sched, avail = self.load, self.wl, self.sched, self.avail
+        wm, n = self.weekend_mask, self.n
+        cur = self.objective()
+        hist = self.hist_w if weekend else self.hist_l
+        top, _, bottom, _ = _extremes(hist)
+        values = wl if weekend else load
+        order = sorted(range(self.H), key=lambda h: self.rank[h])
+        targets = [h for h in order if values[h] in (top, bottom)]
+        for x in targets:
+            down = values[x] == top
+            ax, sx = avail[x], sched[x]
+            for y in order:
+                if y == x:
+                    continue
+                if time.perf_counter() > deadline:
+                    return False
+                ay, sy = avail[y], sched[y]
+                for t1 in range(n):
+                    for t2 in range(t1 + 1, n + 1):
+                        seg = ((1 << t2) - 1) ^ ((1 << t1) - 1)
+                        xs, ys = sx & seg, sy & seg
+                        if ys & ~ax or xs & ~ay:
+                            break
+                        if xs == ys:
+                            continue
+                        if weekend:
+                            delta = (ys & wm).bit_count() - (xs & wm).bit_count()
+                        else:
+                            delta = ys.bit_count() - xs.bit_count()
+                        if delta == 0 or (delta > 0) == down:
+                            continue
+                        nx, ny = sx ^ xs | ys, sy ^ ys | xs
+                        if not (self._mask_valid(x, nx) and self._mask_valid(y, ny)):
+                            continue
+                        changes = {x: nx, y: ny}
+                        new = self._objective_after(self._deltas(changes))
+                        if weekend:
+                            if new[0] > cur[0] or new[2:] >= cur[2:]:
+                                continue
+                        elif new[:2] >= cur[:2]:
+                            continue
+                        if self._commit(changes):
+                            return True
+        return False
+
     def _try(self, changes: dict[int, int], cur: tuple[int, int, int, int]) -> bool:
         """Commit ``changes`` if they keep the spread and improve the weekend figures."""
         new = self._objective_after(self._deltas(changes))
@@ -1018,6 +1208,25 @@ class _Engine:
                 count += 1
                 last = d
         return count
+
+    def weekend_range(self, h: int) -> list[tuple[int, int]]:
+        """For each shift count ``c`` household ``h`` could serve alone, the fewest and
+        most weekend nights among its valid schedules of exactly ``c`` shifts."""
+        n, g, wk, mask = self.n, self.g, self.wk, self.avail[h]
+        empty = (1 << 20, -1)
+        rows: list[list[tuple[int, int]]] = [[(0, 0)] for _ in range(n + g)]
+        for i in range(n - 1, -1, -1):
+            skip = rows[i + 1]
+            if not mask >> i & 1:
+                rows[i] = skip
+                continue
+            take = rows[i + g]
+            row = list(skip) + [empty] * (len(take) + 1 - len(skip))
+            for c, (lo, hi) in enumerate(take, start=1):
+                a, b = row[c]
+                row[c] = (min(a, lo + wk[i]), max(b, hi + wk[i]))
+            rows[i] = row
+        return rows[0]
 
     def filled_upper_bound(self, caps: list[int]) -> int:
         """An upper bound on the places any valid roster fills."""
@@ -1177,8 +1386,27 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
     weekend_lb = _spread_bound(
         eng.prior_w, weekend_caps, max(0, eng.filled - weekday_room), weekend_room
     )
+    spread = eng.objective()[0]
+    if eng.objective()[2] > weekend_lb:
+        weekend_lb = _weekend_bound(
+            eng,
+            weekend_lb,
+            eng.objective()[2],
+            range(spread_lb, spread + 1),
+            range(eng.filled, filled_ub),
+            caps,
+        )
     eng.improve(True, weekend_lb, deadline)
     figs = eng.figures()
+    if figs.weekend_spread > weekend_lb:
+        weekend_lb = _weekend_bound(
+            eng,
+            weekend_lb,
+            figs.weekend_spread,
+            range(spread_lb, figs.spread + 1),
+            range(eng.filled, filled_ub),
+            caps,
+        )
     bounds = Figures(eng.places - filled_ub, spread_lb, weekend_lb)
     return Solution(
         nights=eng.nights(),

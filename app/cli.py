@@ -17,10 +17,12 @@ db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
 areas_cli = typer.Typer(help="The area tree.", no_args_is_help=True)
 demo_cli = typer.Typer(help="Demo data.", no_args_is_help=True)
 user_cli = typer.Typer(help="Users.", no_args_is_help=True)
+import_cli = typer.Typer(help="Import data from files.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(areas_cli, name="areas")
 cli.add_typer(demo_cli, name="demo")
 cli.add_typer(user_cli, name="user")
+cli.add_typer(import_cli, name="import")
 cli.add_typer(roster_app, name="roster")
 
 
@@ -188,6 +190,45 @@ def grant_role(
         typer.echo(f"error: {exc.field or ''}: {exc.localized('en')}", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"{username} is {chosen.value} on {'everything' if area is None else area.name}")
+
+
+@import_cli.command("households")
+def import_households(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    rt: Annotated[int, typer.Option("--rt", help="The RT's area id")],
+    dry_run: Annotated[bool, typer.Option(help="Check the file, change nothing")] = False,
+    language: Annotated[str, typer.Option(help="Language of the messages: id or en")] = "en",
+) -> None:
+    """Import an RT's households and members from CSV, all or nothing."""
+    from app.areas import service as areas
+    from app.clock import SystemClock
+    from app.errors import DomainError
+    from app.households import importing
+    from app.i18n import gettext
+
+    if file.stat().st_size > importing.MAX_BYTES:
+        typer.echo(f"error: {file}: larger than {importing.MAX_BYTES // 1000} KB", err=True)
+        raise typer.Exit(2)
+    try:
+        with _session_scope() as session, session.begin_nested() as savepoint:
+            result = importing.import_households(
+                session,
+                areas.get_area(session, rt),
+                file.read_bytes(),
+                actor_id=None,
+                now=SystemClock().now(),
+            )
+            if dry_run:
+                savepoint.rollback()
+    except DomainError as exc:
+        typer.echo(f"error: {exc.localized(language)}", err=True)
+        for detail in exc.details or []:
+            reason = gettext(detail["reason"], language, **detail.get("params", {}))
+            typer.echo(f"  line {detail['line']}, {detail['column'] or '-'}: {reason}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(", ".join(f"{k}: {v}" for k, v in result.model_dump().items()))
+    if dry_run:
+        typer.echo("dry run: nothing was changed")
 
 
 @demo_cli.command("load")

@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.i18n import N_, gettext, negotiate
@@ -22,10 +22,16 @@ class DomainError(Exception):
     message: ClassVar[str] = N_("The request cannot be processed.")
 
     def __init__(
-        self, message: str | None = None, *, field: str | None = None, **params: object
+        self,
+        message: str | None = None,
+        *,
+        field: str | None = None,
+        details: list[dict[str, Any]] | None = None,
+        **params: object,
     ) -> None:
         self.msgid = message or self.message
         self.field = field
+        self.details = details
         self.params = params
         super().__init__(self.msgid.format(**params) if params else self.msgid)
 
@@ -69,10 +75,21 @@ class TooMany(DomainError):
     message = N_("Too many attempts; try again later.")
 
 
+class ErrorDetail(BaseModel):
+    """One of several problems, e.g. a bad cell of an imported file."""
+
+    line: int | None = None
+    column: str | None = None
+    reason: str
+
+
 class ErrorBody(BaseModel):
     code: str
     message: str
     field: str | None = None
+    details: list[ErrorDetail] | None = Field(
+        default=None, description="Every problem, when there are several (a file's bad rows)"
+    )
 
 
 class ErrorResponse(BaseModel):
@@ -85,6 +102,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse, "description": description}
     for status, description in {
         400: "Bad request",
+        413: "Too large",
         401: "Not signed in",
         403: "Forbidden",
         404: "Not found",
@@ -133,11 +151,17 @@ def request_language(request: Request) -> str:
     return negotiate(request.headers.get("accept-language"))
 
 
-def error_json(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
-    return JSONResponse(
-        status_code=status,
-        content={"error": {"code": code, "message": message, "field": field}},
-    )
+def error_json(
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    details: list[dict[str, Any]] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {"code": code, "message": message, "field": field}
+    if details is not None:
+        body["details"] = details
+    return JSONResponse(status_code=status, content={"error": body})
 
 
 def domain_error_response(exc: DomainError, language: str) -> JSONResponse:
@@ -145,7 +169,15 @@ def domain_error_response(exc: DomainError, language: str) -> JSONResponse:
 
     For the rare route whose failure must still commit (a failed sign-in is counted).
     """
-    return error_json(exc.status_code, exc.code, exc.localized(language), exc.field)
+    details = None
+    if exc.details is not None:
+        # A detail's reason is a message id; its "params" fill it in the reader's language.
+        details = [
+            {k: v for k, v in d.items() if k != "params"}
+            | {"reason": gettext(d["reason"], language, **d.get("params", {}))}
+            for d in exc.details
+        ]
+    return error_json(exc.status_code, exc.code, exc.localized(language), exc.field, details)
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:

@@ -12,6 +12,7 @@ from app.clock import Clock, SystemClock
 from app.config import Settings, get_settings
 from app.db import DbSession, make_engine, make_sessionmaker
 from app.errors import ErrorResponse, install_error_handlers
+from app.households.routes import router as households_router
 
 
 def create_app(
@@ -32,6 +33,7 @@ def create_app(
     install_error_handlers(app)
     app.include_router(auth_router)
     app.include_router(areas_router)
+    app.include_router(households_router)
 
     @app.get(
         "/healthz",

@@ -4,6 +4,7 @@ from app.areas.models import Area
 from app.audit.models import AuditEntry
 from app.auth.models import AccessToken, Grant, LoginThrottle, SignInLink, User
 from app.db import Base
+from app.households.models import AwayPeriod, Household, Member
 from app.idempotency.models import IdempotencyRecord
 from app.notifications.models import OutboxMessage
 
@@ -11,10 +12,13 @@ __all__ = [
     "AccessToken",
     "Area",
     "AuditEntry",
+    "AwayPeriod",
     "Base",
     "Grant",
+    "Household",
     "IdempotencyRecord",
     "LoginThrottle",
+    "Member",
     "OutboxMessage",
     "SignInLink",
     "User",

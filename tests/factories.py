@@ -12,6 +12,9 @@ from app.areas.schemas import AreaCreate
 from app.auth import service as auth
 from app.auth.models import Grant, Role, User
 from app.config import Settings
+from app.households import service as households
+from app.households.models import Household
+from app.households.schemas import HouseholdCreate, MemberCreate
 
 _seq = count(1)
 
@@ -78,3 +81,23 @@ def bearer(session: Session, user: User, now: datetime) -> dict[str, str]:
     """Headers that sign a request in as ``user``."""
     secret, _token = auth.open_session(session, user, now)
     return {"Authorization": f"Bearer {secret}"}
+
+
+def make_household(
+    session: Session, rt: Area, now: datetime, *, members: int = 2, **overrides: Any
+) -> Household:
+    n = next(_seq)
+    data = HouseholdCreate.model_validate(
+        {"house_code": f"A-{n:03d}", "head_name": f"Kepala {n}", "phone": "0812 3456 7890"}
+        | overrides
+    )
+    household = households.create_household(session, rt, data, actor_id=None, now=now)
+    for i in range(members):
+        households.add_member(
+            session,
+            household,
+            MemberCreate(name=f"Anggota {n}-{i}", phone=f"08123456{n % 1000:03d}{i}"),
+            actor_id=None,
+            now=now,
+        )
+    return household

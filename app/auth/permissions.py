@@ -12,11 +12,23 @@ class Permission(enum.StrEnum):
     read_users = "read_users"
     manage_users = "manage_users"
     hand_over = "hand_over"
+    read_households = "read_households"
+    read_household_details = "read_household_details"
+    manage_households = "manage_households"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.admin: frozenset(Permission),
-    Role.rw_head: frozenset({Permission.read_area, Permission.read_users, Permission.manage_users}),
+    # The RW head reads across the RW's RTs; the RT heads change them.
+    Role.rw_head: frozenset(
+        {
+            Permission.read_area,
+            Permission.read_users,
+            Permission.manage_users,
+            Permission.read_households,
+            Permission.read_household_details,
+        }
+    ),
     Role.rt_head: frozenset(
         {
             Permission.read_area,
@@ -24,9 +36,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.read_users,
             Permission.manage_users,
             Permission.hand_over,
+            Permission.read_households,
+            Permission.read_household_details,
+            Permission.manage_households,
         }
     ),
-    Role.member: frozenset({Permission.read_area}),
+    # A member sees the names on the roster and their own household in full.
+    Role.member: frozenset({Permission.read_area, Permission.read_households}),
     Role.liaison: frozenset({Permission.read_area}),
 }
 

@@ -18,8 +18,11 @@ from sqlalchemy.orm import Session
 from app.areas.models import Area, AreaKind
 from app.auth.models import Grant, Role, User
 from app.clock import FixedClock
+from app.households import service as households
+from app.households.models import AwayPeriod, Household, Member
+from app.households.schemas import AwayCreate
 from app.models import Base
-from tests.factories import bearer, make_area, make_user
+from tests.factories import bearer, make_area, make_household, make_user
 
 
 @dataclass
@@ -28,6 +31,9 @@ class World:
     other_rt: Area
     other_user: User
     other_grant: Grant
+    other_household: Household
+    other_member: Member
+    other_away: AwayPeriod
 
 
 def build_world(session: Session, now: Any) -> World:
@@ -42,11 +48,25 @@ def build_world(session: Session, now: Any) -> World:
     other_user = make_user(session, now, role=Role.member, area=other_rt)
     other_head = make_user(session, now, role=Role.rt_head, area=other_rt)
     other_grant = session.scalars(select(Grant).where(Grant.user_id == other_head.id)).one()
+    other_household = make_household(session, other_rt, now)
+    make_household(session, home_rt, now)
+    other_away = households.add_away(
+        session,
+        other_household,
+        AwayCreate(start_date="2026-12-20", end_date="2026-12-31", reason="mudik"),
+        actor_id=None,
+        now=now,
+    )
     return World(
         home={"kelurahan": home_kel, "rw": home_rw, "rt": home_rt},
         other_rt=other_rt,
         other_user=other_user,
         other_grant=other_grant,
+        other_household=other_household,
+        other_member=households.members_by_household(session, [other_household.id])[
+            other_household.id
+        ][0],
+        other_away=other_away,
     )
 
 
@@ -55,6 +75,9 @@ FACTORIES: dict[str, Callable[[World], int]] = {
     "area_id": lambda w: w.other_rt.id,
     "user_id": lambda w: w.other_user.id,
     "grant_id": lambda w: w.other_grant.id,
+    "household_id": lambda w: w.other_household.id,
+    "member_id": lambda w: w.other_member.id,
+    "away_id": lambda w: w.other_away.id,
 }
 
 # Valid bodies, so a refusal is the guard's and not the validator's.
@@ -71,6 +94,24 @@ BODIES: dict[tuple[str, str], Callable[[World], dict[str, Any]]] = {
     ("POST", "/api/v1/areas/{area_id}/hand-over"): lambda w: {"successor_user_id": 1},
     ("POST", "/api/v1/auth/login"): lambda w: {"username": "x", "password": "y"},
     ("POST", "/api/v1/auth/link"): lambda w: {"token": "nope"},
+    ("POST", "/api/v1/areas/{area_id}/households"): lambda w: {
+        "house_code": "Z-1",
+        "head_name": "Penyusup",
+    },
+    ("PATCH", "/api/v1/households/{household_id}"): lambda w: {"head_name": "Diubah"},
+    ("POST", "/api/v1/households/{household_id}/members"): lambda w: {"name": "Baru"},
+    ("PATCH", "/api/v1/members/{member_id}"): lambda w: {"name": "Diubah"},
+    ("POST", "/api/v1/households/{household_id}/away"): lambda w: {
+        "start_date": "2026-12-01",
+        "end_date": "2026-12-02",
+        "reason": "kerja",
+    },
+}
+# Raw (non-JSON) bodies.
+RAW_BODIES: dict[tuple[str, str], bytes] = {
+    ("POST", "/api/v1/areas/{area_id}/households/import"): (
+        b"house,head_name,member_name\nZ-9,Penyusup,Penyusup\n"
+    ),
 }
 
 PUBLIC = {("POST", "/api/v1/auth/login"), ("POST", "/api/v1/auth/link")}
@@ -133,6 +174,14 @@ def fill(path: str, world: World) -> str:
     return path
 
 
+def _send(client: TestClient, method: str, path: str, world: World, headers: dict[str, str]):
+    url = fill(path, world)
+    if (method, path) in RAW_BODIES:
+        return client.request(method, url, content=RAW_BODIES[(method, path)], headers=headers)
+    body = BODIES.get((method, path), lambda _w: {})(world)
+    return client.request(method, url, json=body or None, headers=headers)
+
+
 def table_state(session: Session) -> dict[str, tuple[int, Any]]:
     """Row count and greatest id of every table: any insert or delete changes it."""
     state = {}
@@ -145,8 +194,13 @@ def table_state(session: Session) -> dict[str, tuple[int, Any]]:
 
 def content_state(session: Session) -> Any:
     areas = session.execute(select(Area).order_by(Area.id)).scalars().all()
-    return [(a.id, a.name, a.parent_id, a.path, a.team_size, a.timezone) for a in areas] + sorted(
-        session.execute(select(Grant.user_id, Grant.role, Grant.area_id)).all()
+    houses = session.execute(select(Household).order_by(Household.id)).scalars().all()
+    members = session.execute(select(Member).order_by(Member.id)).scalars().all()
+    return (
+        [(a.id, a.name, a.parent_id, a.path, a.team_size, a.timezone) for a in areas]
+        + sorted(session.execute(select(Grant.user_id, Grant.role, Grant.area_id)).all())
+        + [(h.id, h.head_name, h.status, h.phone) for h in houses]
+        + [(m.id, m.name, m.phone, m.user_id) for m in members]
     )
 
 
@@ -174,8 +228,7 @@ def test_every_route_needs_credentials(
     for method, path in api_routes(app):
         if (method, path) in PUBLIC:
             continue
-        body = BODIES.get((method, path), lambda _w: {})(world)
-        response = client.request(method, fill(path, world), json=body or None)
+        response = _send(client, method, path, world, {})
         assert response.status_code == 401, (method, path, response.text)
         assert response.json()["error"]["code"] == "unauthorized"
 
@@ -200,8 +253,7 @@ def test_no_role_reaches_another_rt(
         if (method, path) in NO_OBJECT:
             NO_OBJECT[(method, path)](client, world, headers)
             continue
-        body = BODIES.get((method, path), lambda _w: {})(world)
-        response = client.request(method, fill(path, world), json=body or None, headers=headers)
+        response = _send(client, method, path, world, headers)
         assert response.status_code in (403, 404), (role, method, path, response.text)
         assert set(response.json()) == {"error"}, (method, path)
         session.expire_all()

@@ -40,6 +40,7 @@ def test_demo_loads_once(cli_db: str) -> None:
     first = runner.invoke(cli, ["demo", "load", "--if-empty"])
     assert first.exit_code == 0, first.output
     assert "logins_created: 5" in first.output
+    assert "households_created: " in first.output
     engine = make_engine(cli_db)
     with engine.connect() as connection:
         rts = connection.scalar(

@@ -9,10 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.areas import service as areas
-from app.areas.models import Area
+from app.areas.models import Area, AreaKind
 from app.auth import service as auth
 from app.auth.models import Role, User
 from app.config import Settings
+from app.demo import people
+from app.households import service as households
+from app.households.models import Household, Member
+from app.households.schemas import AwayCreate, HouseholdCreate, MemberCreate
 
 DEMO_TREE = Path(__file__).with_name("areas.yaml")
 DEMO_PASSWORD = "ronda-demo"
@@ -63,4 +67,55 @@ def load(session: Session, now: datetime, settings: Settings) -> dict[str, Any]:
         area = _area(session, *where) if where is not None else None
         auth.grant(session, user=user, role=role, area=area, granted_by=None, now=now)
         logins += 1
-    return {"areas_created": created, "areas_existing": existing, "logins_created": logins}
+    households_created = _load_households(session, now)
+    return {
+        "areas_created": created,
+        "areas_existing": existing,
+        "logins_created": logins,
+        "households_created": households_created,
+    }
+
+
+def _load_households(session: Session, now: datetime) -> int:
+    """Fill every demo RT that has no household yet; link the demo member and RT head."""
+    rts = session.scalars(
+        select(Area)
+        .where(Area.kind == AreaKind.rt, Area.path.startswith(_area(session).path))
+        .order_by(Area.path)
+    ).all()
+    created = 0
+    for index, rt in enumerate(rts):
+        if session.scalar(select(Household.id).where(Household.rt_id == rt.id).limit(1)):
+            continue
+        for house in people.households_for(index, now.date()):
+            data = {k: v for k, v in house.items() if k not in {"members", "away"}}
+            household = households.create_household(
+                session, rt, HouseholdCreate.model_validate(data), actor_id=None, now=now
+            )
+            for member in house["members"]:  # type: ignore[attr-defined]
+                households.add_member(
+                    session, household, MemberCreate.model_validate(member), actor_id=None, now=now
+                )
+            for away in house["away"]:  # type: ignore[attr-defined]
+                households.add_away(
+                    session, household, AwayCreate.model_validate(away), actor_id=None, now=now
+                )
+            created += 1
+    _link_demo_users(session, now)
+    return created
+
+
+def _link_demo_users(session: Session, now: datetime) -> None:
+    rt01 = _area(session, "RW 01", "RT 01")
+    first_two = session.scalars(
+        select(Household).where(Household.rt_id == rt01.id).order_by(Household.house_code).limit(2)
+    ).all()
+    for username, household in zip(("ketua.rt01", "warga.rt01"), first_two, strict=False):
+        user = session.scalars(select(User).where(User.username == username)).one()
+        if session.scalar(select(Member.id).where(Member.user_id == user.id)) is not None:
+            continue
+        member = session.scalars(
+            select(Member).where(Member.household_id == household.id).order_by(Member.id)
+        ).first()
+        if member is not None:
+            households.update_member(session, member, {"user_id": user.id}, actor_id=None, now=now)

@@ -332,6 +332,8 @@ class _Flow:
 
 
 _Key = tuple[int, int]
+_MOVER_DEPTH = 3
+_RESTARTS = 16
 
 
 def _extremes(hist: dict[int, int]) -> tuple[int, int, int, int]:
@@ -425,7 +427,7 @@ def _weekend_bound(
 
 
 class _Engine:
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, restart: int = 0) -> None:
         self.problem = problem
         days = problem.dates
         self.days = days
@@ -442,7 +444,7 @@ class _Engine:
             self.win.append(((1 << (hi + 1)) - 1) ^ ((1 << lo) - 1))
         first = days[0]
         eligible = sorted((h for h in problem.households if not h.exempt), key=lambda h: h.id)
-        rng = random.Random(problem.seed)
+        rng = random.Random(problem.seed if not restart else f"{problem.seed}:{restart}")
         rank = list(range(len(eligible)))
         rng.shuffle(rank)
         self.hh = eligible
@@ -629,7 +631,11 @@ class _Engine:
         seen_pairs: set[_Key] = set()
         free = self._free_mask() if replan else 0
         sched, win, by_night = self.sched, self.win, self.by_night
+        # per-mover states multiply quickly; chains that help are short
+        depth = {start: 0}
         for key in queue:
+            if by_mover and depth[key] >= _MOVER_DEPTH:
+                continue
             node = key[0]
             bit = 1 << node
             w = win[node]
@@ -664,6 +670,7 @@ class _Engine:
                             continue
                         seen_pairs.add(state)
                     parent[state] = (key, h, fixed if fixed >= 0 else (s ^ low) | bit)
+                    depth[state] = depth[key] + 1
                     queue.append(state)
         return parent, queue
 
@@ -738,6 +745,76 @@ class _Engine:
             )
             for h, new in changes.items()
         ]
+
+    def window_fill(self, deadline: float) -> bool:
+        """Re-fill each window of ``min_gap_days`` nights exactly.
+
+        Within such a window a household serves at most once, so with the shifts
+        outside it fixed, filling its places is a bipartite b-matching: augmenting
+        paths find the most places, ending at the least-loaded households.
+        """
+        g, n = self.g, self.n
+        if g == 1:
+            return False
+        occ, cap, sched, win, load, by_night = (
+            self.occ,
+            self.cap,
+            self.sched,
+            self.win,
+            self.load,
+            self.by_night,
+        )
+        gained = False
+        for t in range(n):
+            if time.perf_counter() > deadline:
+                break
+            nights = [d for d in range(t, min(n, t + g)) if cap[d]]
+            if all(len(occ[d]) >= cap[d] for d in nights):
+                continue
+            wmask = sum(1 << d for d in nights)
+            at: dict[int, int] = {}
+            for d in nights:
+                for h in occ[d]:
+                    at[h] = d
+            allowed = {
+                d: [h for h in by_night[d] if not sched[h] & ~wmask & win[d]] for d in nights
+            }
+            count = {d: len(occ[d]) for d in nights}
+            before = dict(at)
+            for d in nights:
+                while count[d] < cap[d]:
+                    parent: dict[int, tuple[int, int]] = {}
+                    queue = [d]
+                    best = (-1, -1)
+                    best_load = 1 << 30
+                    for u in queue:
+                        for h in allowed[u]:
+                            v = at.get(h)
+                            if v is None:
+                                if load[h] < best_load:
+                                    best, best_load = (h, u), load[h]
+                            elif v != u and v != d and v not in parent:
+                                parent[v] = (u, h)
+                                queue.append(v)
+                    if best[0] < 0:
+                        break
+                    h, u = best
+                    at[h] = u
+                    while u != d:
+                        p, mover = parent[u]
+                        at[mover] = p
+                        u = p
+                    count[d] += 1
+            if at == before:
+                continue
+            changes = {
+                h: (sched[h] & ~wmask) | (1 << at[h] if h in at else 0)
+                for h in at
+                if before.get(h) != at[h]
+            }
+            if self._commit(changes):
+                gained = True
+        return gained
 
     def objective(self) -> tuple[int, int, int, int]:
         """(spread, loads at the extremes, weekend_spread, weekend loads at the extremes)."""
@@ -834,6 +911,8 @@ class _Engine:
                 if not weekend and cur[0] <= 1:
                     return
                 if self._improve_once(weekend, cur, replan, deadline):
+                    continue
+                if weekend and self.rephase(deadline):
                     continue
                 if weekend and self._weekend_swap(cur, deadline):
                     continue
@@ -1128,6 +1207,135 @@ class _Engine:
                     return True
         return False
 
+    def rephase(self, deadline: float) -> bool:
+        """A household at a weekend extreme moves to a new rhythm of as many shifts.
+
+        Its new schedule (a DP over all its available nights, keeping as many
+        current nights as it can) has one weekend night more or fewer.  On each new
+        night that is full, one occupant leaves for one of the nights the household
+        gave up (a bipartite matching), so every load stays as it was.
+        """
+        wl, sched, avail, wk = self.wl, self.sched, self.avail, self.wk
+        wm = self.weekend_mask
+        cur = self.objective()
+        whi, _, wlo, _ = _extremes(self.hist_w)
+        order = sorted(range(self.H), key=lambda h: self.rank[h])
+        for x in order:
+            if wl[x] not in (whi, wlo) or time.perf_counter() > deadline:
+                continue
+            s = sched[x]
+            count = s.bit_count()
+            target = (s & wm).bit_count() + (1 if wl[x] == wlo else -1)
+            if not 0 <= target <= count:
+                continue
+            want_weekend = wl[x] == wlo
+            forced = [
+                d
+                for d in range(self.n)
+                if avail[x] >> d & 1 and not s >> d & 1 and wk[d] == want_weekend
+            ]
+            _, _, lo, _ = _extremes(self.hist_l)
+            counts = [count, count - 1] if self.load[x] - 1 >= lo else [count]
+            for size in counts:
+                if not 0 <= target <= size:
+                    continue
+                for through in [-1, *forced]:
+                    if time.perf_counter() > deadline:
+                        return False
+                    if through < 0:
+                        plan = self._plan(x, avail[x], 0, target, 0)
+                    else:
+                        plan = self._plan(x, avail[x], 1 << through, target, 1)
+                    if plan < 0 or plan.bit_count() < size:
+                        continue
+                    keep = wm if through < 0 else wm | 1 << through
+                    plan = self._trim(plan, size, keep)
+                    if plan.bit_count() != size or (plan & wm).bit_count() != target:
+                        continue
+                    if self._reseat(x, plan, cur, whi, wlo):
+                        return True
+        return False
+
+    def _reseat(
+        self, x: int, plan: int, cur: tuple[int, int, int, int], whi: int, wlo: int
+    ) -> bool:
+        """Give ``x`` schedule ``plan``; one occupant of each full new night takes one
+        of the nights ``x`` gave up."""
+        wl, sched, avail, win, occ, cap, wk = (
+            self.wl,
+            self.sched,
+            self.avail,
+            self.win,
+            self.occ,
+            self.cap,
+            self.wk,
+        )
+        s = sched[x]
+        gone = [d for d in range(self.n) if (s & ~plan) >> d & 1]
+        full = [d for d in range(self.n) if (plan & ~s) >> d & 1 and len(occ[d]) >= cap[d]]
+        if len(full) > len(gone):
+            return False
+        options: list[list[tuple[int, int]]] = []
+        for night in full:
+            found = []
+            for z in occ[night]:
+                rest = sched[z] & ~(1 << night)
+                for o in gone:
+                    if not avail[z] >> o & 1 or rest & win[o]:
+                        continue
+                    after = wl[z] + wk[o] - wk[night]
+                    if after != wl[z] and not wlo < after < whi:
+                        continue
+                    found.append((z, o))
+            if not found:
+                return False
+            options.append(found)
+        match = self._match(options)
+        if match is None:
+            return False
+        changes = {x: plan}
+        for night, (z, o) in zip(full, match, strict=True):
+            changes[z] = (sched[z] & ~(1 << night)) | 1 << o
+        if plan.bit_count() == s.bit_count():
+            return self._try(changes, cur)
+        # one shift fewer for x: another household takes one of the nights left over
+        hi, _, _, _ = _extremes(self.hist_l)
+        left = [o for o in gone if o not in {o for _, o in match}]
+        for o in left:
+            for w in self.by_night[o]:
+                if w in changes or self.load[w] + 1 > hi:
+                    continue
+                if sched[w] & win[o]:
+                    continue
+                if self._try({**changes, w: sched[w] | 1 << o}, cur):
+                    return True
+        return False
+
+    @staticmethod
+    def _match(options: list[list[tuple[int, int]]]) -> list[tuple[int, int]] | None:
+        """One (household, night) per row with distinct nights (Kuhn's augmenting
+        paths), then distinct households too, or None."""
+        owner: dict[int, int] = {}
+        chosen: list[tuple[int, int]] = [(-1, -1)] * len(options)
+
+        def place(row: int, seen: set[int]) -> bool:
+            for z, o in options[row]:
+                if o in seen:
+                    continue
+                seen.add(o)
+                if o not in owner or place(owner[o], seen):
+                    owner[o] = row
+                    chosen[row] = (z, o)
+                    return True
+            return False
+
+        for row in range(len(options)):
+            if not place(row, set()):
+                return None
+        if len({z for z, _ in chosen}) < len(chosen):
+            return None
+        return chosen
+
     def _mask_valid(self, h: int, mask: int) -> bool:
         if mask & ~self.avail[h]:
             return False
@@ -1351,6 +1559,11 @@ class _Engine:
         )
 
 
+def _fill_more(eng: _Engine, deadline: float) -> None:
+    while eng.window_fill(deadline) and eng.fill(deadline, replan=False):
+        pass
+
+
 def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
     """Return a valid roster, lower bounds on its figures, and whether it is proved optimal."""
     deadline = time.perf_counter() + time_budget_s
@@ -1361,12 +1574,16 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
     if eng.filled < eng.places:
         eng.fill(deadline, replan=False)
         filled_ub = eng.filled_upper_bound(caps)
-        for variant in (1, 2):
-            if eng.filled >= filled_ub:
+        if eng.filled < filled_ub:
+            _fill_more(eng, deadline)
+        # other constructions, then restarts with tie-breaks drawn from the seed
+        for restart, variant in [(0, 1), (0, 2), *((k, 1 + k % 2) for k in range(1, _RESTARTS))]:
+            if eng.filled >= filled_ub or time.perf_counter() > deadline:
                 break
-            other = _Engine(problem)
+            other = _Engine(problem, restart)
             other.greedy(variant)
             other.fill(deadline, replan=False)
+            _fill_more(other, deadline)
             if other.filled > eng.filled or (
                 other.filled == eng.filled and other.objective() < eng.objective()
             ):

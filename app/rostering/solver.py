@@ -24,7 +24,7 @@ import random
 import re
 import time
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -481,6 +481,7 @@ class _Engine:
         self.filled = 0
         # re-planned schedules, valid until the next committed change
         self._replans: dict[tuple[int, int], tuple[int, int]] = {}
+        self._plans: dict[tuple[int, int, int, int, int, int], int] = {}
 
     # -- state changes --
 
@@ -746,76 +747,6 @@ class _Engine:
             for h, new in changes.items()
         ]
 
-    def window_fill(self, deadline: float) -> bool:
-        """Re-fill each window of ``min_gap_days`` nights exactly.
-
-        Within such a window a household serves at most once, so with the shifts
-        outside it fixed, filling its places is a bipartite b-matching: augmenting
-        paths find the most places, ending at the least-loaded households.
-        """
-        g, n = self.g, self.n
-        if g == 1:
-            return False
-        occ, cap, sched, win, load, by_night = (
-            self.occ,
-            self.cap,
-            self.sched,
-            self.win,
-            self.load,
-            self.by_night,
-        )
-        gained = False
-        for t in range(n):
-            if time.perf_counter() > deadline:
-                break
-            nights = [d for d in range(t, min(n, t + g)) if cap[d]]
-            if all(len(occ[d]) >= cap[d] for d in nights):
-                continue
-            wmask = sum(1 << d for d in nights)
-            at: dict[int, int] = {}
-            for d in nights:
-                for h in occ[d]:
-                    at[h] = d
-            allowed = {
-                d: [h for h in by_night[d] if not sched[h] & ~wmask & win[d]] for d in nights
-            }
-            count = {d: len(occ[d]) for d in nights}
-            before = dict(at)
-            for d in nights:
-                while count[d] < cap[d]:
-                    parent: dict[int, tuple[int, int]] = {}
-                    queue = [d]
-                    best = (-1, -1)
-                    best_load = 1 << 30
-                    for u in queue:
-                        for h in allowed[u]:
-                            v = at.get(h)
-                            if v is None:
-                                if load[h] < best_load:
-                                    best, best_load = (h, u), load[h]
-                            elif v != u and v != d and v not in parent:
-                                parent[v] = (u, h)
-                                queue.append(v)
-                    if best[0] < 0:
-                        break
-                    h, u = best
-                    at[h] = u
-                    while u != d:
-                        p, mover = parent[u]
-                        at[mover] = p
-                        u = p
-                    count[d] += 1
-            if at == before:
-                continue
-            changes = {
-                h: (sched[h] & ~wmask) | (1 << at[h] if h in at else 0)
-                for h in at
-                if before.get(h) != at[h]
-            }
-            if self._commit(changes):
-                gained = True
-        return gained
-
     def objective(self) -> tuple[int, int, int, int]:
         """(spread, loads at the extremes, weekend_spread, weekend loads at the extremes)."""
         hi, chi, lo, clo = _extremes(self.hist_l)
@@ -897,29 +828,37 @@ class _Engine:
         return any_gain
 
     def improve(self, weekend: bool, target: int, deadline: float) -> None:
-        """Chains from a donor to another household while the objective improves.
+        """Apply improving moves, cheapest and likeliest first, until none is left.
 
         Spread first (``weekend`` False): a shift moves from a household at the
         maximum load to one at least two below, or to one at the minimum.  Then
         weekend loads, never at the expense of the spread.
         """
-        for replan in (False, True):
-            while self.H and time.perf_counter() < deadline:
-                cur = self.objective()
-                if (cur[2] if weekend else cur[0]) <= target:
-                    return
-                if not weekend and cur[0] <= 1:
-                    return
-                if self._improve_once(weekend, cur, replan, deadline):
-                    continue
-                if weekend and self.rephase(deadline):
-                    continue
-                if weekend and self._weekend_swap(cur, deadline):
-                    continue
-                if replan and self.replan_moves(weekend, deadline):
-                    continue
-                if not (replan and self.segment_swaps(weekend, deadline)):
-                    break
+        moves: list[Callable[[tuple[int, int, int, int]], bool]]
+        if weekend:
+            moves = [
+                lambda _cur: self.rephase(deadline),
+                lambda _cur: self.replan_moves(True, deadline),
+                lambda _cur: self.segment_swaps(True, deadline),
+                lambda cur: self._improve_once(True, cur, False, deadline),
+                lambda cur: self._improve_once(True, cur, True, deadline),
+                lambda cur: self._weekend_swap(cur, deadline),
+            ]
+        else:
+            moves = [
+                lambda cur: self._improve_once(False, cur, False, deadline),
+                lambda _cur: self.segment_swaps(False, deadline),
+                lambda cur: self._improve_once(False, cur, True, deadline),
+                lambda _cur: self.replan_moves(False, deadline),
+            ]
+        while self.H and time.perf_counter() < deadline:
+            cur = self.objective()
+            if (cur[2] if weekend else cur[0]) <= target:
+                return
+            if not weekend and cur[0] <= 1:
+                return
+            if not any(move(cur) for move in moves):
+                return
 
     def _improve_once(
         self, weekend: bool, cur: tuple[int, int, int, int], replan: bool, deadline: float
@@ -1112,6 +1051,13 @@ class _Engine:
         return False
 
     def _plan(self, h: int, allowed: int, extra: int, weekend: int, take_extra: int) -> int:
+        key = (h, allowed, extra, weekend, take_extra, self.sched[h])
+        found = self._plans.get(key)
+        if found is None:
+            found = self._plans[key] = self._plan_dp(h, allowed, extra, weekend, take_extra)
+        return found
+
+    def _plan_dp(self, h: int, allowed: int, extra: int, weekend: int, take_extra: int) -> int:
         """A schedule of ``h`` on ``allowed`` nights with exactly ``weekend`` weekend nights
         (-1: any) and ``take_extra`` of the ``extra`` nights, as many shifts as possible,
         then as many current nights kept; -1 if there is none."""
@@ -1372,9 +1318,14 @@ class _Engine:
                 if time.perf_counter() > deadline:
                     return False
                 ay, sy = avail[y], sched[y]
-                for t1 in range(n):
-                    for t2 in range(t1 + 1, n + 1):
-                        seg = ((1 << t2) - 1) ^ ((1 << t1) - 1)
+                both = sx | sy
+                if not both:
+                    continue
+                # a swap is fixed by the nights it exchanges: cut only at shifts
+                cuts = [d for d in range(n) if both >> d & 1]
+                for i, t1 in enumerate(cuts):
+                    for t2 in cuts[i:]:
+                        seg = ((1 << (t2 + 1)) - 1) ^ ((1 << t1) - 1)
                         xs, ys = sx & seg, sy & seg
                         if ys & ~ax or xs & ~ay:
                             break
@@ -1559,11 +1510,6 @@ class _Engine:
         )
 
 
-def _fill_more(eng: _Engine, deadline: float) -> None:
-    while eng.window_fill(deadline) and eng.fill(deadline, replan=False):
-        pass
-
-
 def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
     """Return a valid roster, lower bounds on its figures, and whether it is proved optimal."""
     deadline = time.perf_counter() + time_budget_s
@@ -1574,8 +1520,6 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
     if eng.filled < eng.places:
         eng.fill(deadline, replan=False)
         filled_ub = eng.filled_upper_bound(caps)
-        if eng.filled < filled_ub:
-            _fill_more(eng, deadline)
         # other constructions, then restarts with tie-breaks drawn from the seed
         for restart, variant in [(0, 1), (0, 2), *((k, 1 + k % 2) for k in range(1, _RESTARTS))]:
             if eng.filled >= filled_ub or time.perf_counter() > deadline:
@@ -1583,7 +1527,6 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
             other = _Engine(problem, restart)
             other.greedy(variant)
             other.fill(deadline, replan=False)
-            _fill_more(other, deadline)
             if other.filled > eng.filled or (
                 other.filled == eng.filled and other.objective() < eng.objective()
             ):

@@ -7,19 +7,31 @@ from app.db import Base
 from app.households.models import AwayPeriod, Household, Member
 from app.idempotency.models import IdempotencyRecord
 from app.notifications.models import OutboxMessage
+from app.rostering.models import (
+    Assignment,
+    CalendarOverride,
+    Roster,
+    RosterComment,
+    RosterNight,
+)
 
 __all__ = [
     "AccessToken",
     "Area",
+    "Assignment",
     "AuditEntry",
     "AwayPeriod",
     "Base",
+    "CalendarOverride",
     "Grant",
     "Household",
     "IdempotencyRecord",
     "LoginThrottle",
     "Member",
     "OutboxMessage",
+    "Roster",
+    "RosterComment",
+    "RosterNight",
     "SignInLink",
     "User",
 ]

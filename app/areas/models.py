@@ -69,5 +69,7 @@ class Area(Base):
     fairness_window_months: Mapped[int] = mapped_column(
         Integer, default=DEFAULT_FAIRNESS_WINDOW_MONTHS
     )
+    # Days members may comment on a draft before it can be published (0: publish at once).
+    objection_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

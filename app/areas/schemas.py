@@ -69,6 +69,7 @@ class PatrolSettings(BaseModel):
     min_gap_days: Annotated[int, Field(ge=1, le=31)] | None = None
     weekend_nights: list[Weekday] | None = None
     fairness_window_months: Annotated[int, Field(ge=1, le=60)] | None = None
+    objection_days: Annotated[int, Field(ge=0, le=14)] | None = None
 
 
 class AreaCreate(PatrolSettings):
@@ -96,6 +97,7 @@ class PatrolSettingsRead(BaseModel):
     min_gap_days: int
     weekend_nights: list[str]
     fairness_window_months: int
+    objection_days: int
 
 
 class AreaRead(BaseModel):

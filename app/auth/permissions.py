@@ -15,6 +15,9 @@ class Permission(enum.StrEnum):
     read_households = "read_households"
     read_household_details = "read_household_details"
     manage_households = "manage_households"
+    read_roster = "read_roster"
+    manage_roster = "manage_roster"
+    comment_roster = "comment_roster"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -27,6 +30,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.manage_users,
             Permission.read_households,
             Permission.read_household_details,
+            Permission.read_roster,
         }
     ),
     Role.rt_head: frozenset(
@@ -39,11 +43,22 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.read_households,
             Permission.read_household_details,
             Permission.manage_households,
+            Permission.read_roster,
+            Permission.manage_roster,
+            Permission.comment_roster,
         }
     ),
     # A member sees the names on the roster and their own household in full.
-    Role.member: frozenset({Permission.read_area, Permission.read_households}),
-    Role.liaison: frozenset({Permission.read_area}),
+    Role.member: frozenset(
+        {
+            Permission.read_area,
+            Permission.read_households,
+            Permission.read_roster,
+            Permission.comment_roster,
+        }
+    ),
+    # The liaison reads rosters (names, never phones) and acts on incidents.
+    Role.liaison: frozenset({Permission.read_area, Permission.read_roster}),
 }
 
 # Which roles a holder of each role may hand out, within their own area.

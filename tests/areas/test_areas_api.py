@@ -37,6 +37,7 @@ def test_an_rt_gets_default_patrol_settings(admin_client: TestClient) -> None:
         "min_gap_days": 3,
         "weekend_nights": ["fri", "sat"],
         "fairness_window_months": 12,
+        "objection_days": 0,
     }
     assert tree["rw1"]["patrol"] is None
     assert rt["path"] == f"{tree['rw1']['path']}{rt['id']}/"

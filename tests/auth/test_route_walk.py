@@ -7,6 +7,7 @@ route whose parameter has none fails here, so every later issue extends this fil
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -22,6 +23,8 @@ from app.households import service as households
 from app.households.models import AwayPeriod, Household, Member
 from app.households.schemas import AwayCreate
 from app.models import Base
+from app.rostering import service as rostering
+from app.rostering.models import Assignment, CalendarOverride, Roster
 from tests.factories import bearer, make_area, make_household, make_user
 
 
@@ -34,6 +37,8 @@ class World:
     other_household: Household
     other_member: Member
     other_away: AwayPeriod
+    other_roster: Roster
+    other_override: CalendarOverride
 
 
 def build_world(session: Session, now: Any) -> World:
@@ -57,8 +62,23 @@ def build_world(session: Session, now: Any) -> World:
         actor_id=None,
         now=now,
     )
+    other_override = rostering.add_override(
+        session,
+        other_rt,
+        start_date=date(2026, 12, 31),
+        end_date=date(2026, 12, 31),
+        team_size=0,
+        patrol_start=None,
+        patrol_end=None,
+        note=None,
+        actor_id=None,
+        now=now,
+    )
+    other_roster = rostering.generate_draft(session, other_rt, "2026-12", actor_id=None, now=now)
     return World(
         home={"kelurahan": home_kel, "rw": home_rw, "rt": home_rt},
+        other_roster=other_roster,
+        other_override=other_override,
         other_rt=other_rt,
         other_user=other_user,
         other_grant=other_grant,
@@ -78,6 +98,8 @@ FACTORIES: dict[str, Callable[[World], int]] = {
     "household_id": lambda w: w.other_household.id,
     "member_id": lambda w: w.other_member.id,
     "away_id": lambda w: w.other_away.id,
+    "roster_id": lambda w: w.other_roster.id,
+    "override_id": lambda w: w.other_override.id,
 }
 
 # Valid bodies, so a refusal is the guard's and not the validator's.
@@ -106,6 +128,18 @@ BODIES: dict[tuple[str, str], Callable[[World], dict[str, Any]]] = {
         "end_date": "2026-12-02",
         "reason": "kerja",
     },
+}
+BODIES |= {
+    ("POST", "/api/v1/areas/{area_id}/rosters"): lambda w: {"month": "2026-12"},
+    ("POST", "/api/v1/rosters/{roster_id}/comments"): lambda w: {"body": "keberatan"},
+    ("POST", "/api/v1/areas/{area_id}/calendar"): lambda w: {
+        "start_date": "2026-12-01",
+        "end_date": "2026-12-01",
+        "team_size": 0,
+    },
+}
+QUERIES: dict[tuple[str, str], dict[str, str]] = {
+    ("GET", "/api/v1/areas/{area_id}/fairness"): {"month": "2026-12"},
 }
 # Raw (non-JSON) bodies.
 RAW_BODIES: dict[tuple[str, str], bytes] = {
@@ -179,7 +213,8 @@ def _send(client: TestClient, method: str, path: str, world: World, headers: dic
     if (method, path) in RAW_BODIES:
         return client.request(method, url, content=RAW_BODIES[(method, path)], headers=headers)
     body = BODIES.get((method, path), lambda _w: {})(world)
-    return client.request(method, url, json=body or None, headers=headers)
+    params = QUERIES.get((method, path))
+    return client.request(method, url, json=body or None, headers=headers, params=params)
 
 
 def table_state(session: Session) -> dict[str, tuple[int, Any]]:
@@ -201,6 +236,8 @@ def content_state(session: Session) -> Any:
         + sorted(session.execute(select(Grant.user_id, Grant.role, Grant.area_id)).all())
         + [(h.id, h.head_name, h.status, h.phone) for h in houses]
         + [(m.id, m.name, m.phone, m.user_id) for m in members]
+        + sorted(session.execute(select(Roster.id, Roster.status, Roster.generated_at)).all())
+        + sorted(session.execute(select(Assignment.id, Assignment.status)).all())
     )
 
 

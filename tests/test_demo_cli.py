@@ -41,6 +41,7 @@ def test_demo_loads_once(cli_db: str) -> None:
     assert first.exit_code == 0, first.output
     assert "logins_created: 5" in first.output
     assert "households_created: " in first.output
+    assert "rosters_created: 44" in first.output
     engine = make_engine(cli_db)
     with engine.connect() as connection:
         rts = connection.scalar(

@@ -1,5 +1,6 @@
 """Demo data for ``make run``: a realistic kelurahan to click through."""
 
+import random
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,9 @@ from app.demo import people
 from app.households import service as households
 from app.households.models import Household, Member
 from app.households.schemas import AwayCreate, HouseholdCreate, MemberCreate
+from app.rostering import calendar
+from app.rostering import service as rostering
+from app.rostering.models import Assignment, AssignmentStatus
 
 DEMO_TREE = Path(__file__).with_name("areas.yaml")
 DEMO_PASSWORD = "ronda-demo"
@@ -68,12 +72,54 @@ def load(session: Session, now: datetime, settings: Settings) -> dict[str, Any]:
         auth.grant(session, user=user, role=role, area=area, granted_by=None, now=now)
         logins += 1
     households_created = _load_households(session, now)
+    rosters = _load_rosters(session, now)
     return {
         "areas_created": created,
         "areas_existing": existing,
         "logins_created": logins,
         "households_created": households_created,
+        "rosters_created": rosters,
     }
+
+
+def _load_rosters(session: Session, now: datetime) -> int:
+    """Three published months played out (mostly present), and a draft for next month."""
+    this_month = now.date().strftime("%Y-%m")
+    months = [calendar.shift_month(this_month, k) for k in (-2, -1, 0)]
+    next_month = calendar.shift_month(this_month, 1)
+    rng = random.Random(7)
+    made = 0
+    rts = session.scalars(
+        select(Area)
+        .where(Area.kind == AreaKind.rt, Area.path.startswith(_area(session).path))
+        .order_by(Area.path)
+    ).all()
+    for rt in rts:
+        if rostering.list_rosters(session, rt):
+            continue
+        for month in months:
+            roster = rostering.generate_draft(session, rt, month, actor_id=None, now=now)
+            rostering.publish(session, roster, actor_id=None, now=now)
+            for assignment in session.scalars(
+                select(Assignment).where(
+                    Assignment.roster_id == roster.id, Assignment.night_date < now.date()
+                )
+            ):
+                roll = rng.random()
+                assignment.status = (
+                    AssignmentStatus.present
+                    if roll < 0.88
+                    else AssignmentStatus.absent
+                    if roll < 0.94
+                    else AssignmentStatus.covered
+                    if roll < 0.97
+                    else AssignmentStatus.excused
+                )
+            session.flush()
+            made += 1
+        rostering.generate_draft(session, rt, next_month, actor_id=None, now=now)
+        made += 1
+    return made
 
 
 def _load_households(session: Session, now: datetime) -> int:

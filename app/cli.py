@@ -231,6 +231,40 @@ def import_households(
         typer.echo("dry run: nothing was changed")
 
 
+@roster_app.command("draft-all")
+def draft_all(
+    month: Annotated[str, typer.Option(help="YYYY-MM")],
+    workers: Annotated[int, typer.Option(help="Solver processes")] = 2,
+) -> None:
+    """Draft every RT that has no roster for MONTH, solving in parallel processes."""
+    import time
+
+    from app.clock import SystemClock
+    from app.db import make_engine, make_sessionmaker
+    from app.rostering import calendar, drafting
+
+    try:
+        calendar.parse_month(month)
+    except ValueError:
+        typer.echo("error: month: must be YYYY-MM", err=True)
+        raise typer.Exit(2) from None
+    factory = make_sessionmaker(make_engine(get_settings().database_url))
+    with factory() as session:
+        total = len(drafting.rts_without_roster(session, month))
+    started = time.perf_counter()
+    with typer.progressbar(length=total, label=f"drafting {month}") as bar:
+        result = drafting.draft_all(
+            factory, month, now=SystemClock().now(), workers=workers, progress=bar.update
+        )
+    seconds = time.perf_counter() - started
+    typer.echo(
+        f"{result.rts} RTs drafted in {seconds:.1f} s "
+        f"({result.rts / seconds if seconds else 0:.0f} RTs/s, "
+        f"{result.assignments / seconds if seconds else 0:.0f} assignments/s); "
+        f"{result.proved_optimal} proved optimal, {result.unfilled} places unfilled"
+    )
+
+
 @demo_cli.command("load")
 def demo_load(
     if_empty: Annotated[bool, typer.Option(help="Only when the database has no area")] = False,

@@ -5,12 +5,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import case, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from app.areas import service as areas
 from app.areas.models import Area
 from app.audit import service as audit
+from app.audit.models import AuditEntry
 from app.errors import Conflict, Invalid, NotFound
 from app.households import service as households
 from app.households.models import AwayPeriod, Household, HouseholdStatus, Member
@@ -105,20 +106,6 @@ class NightPlan:
     note: str | None
 
 
-def overrides_for(session: Session, rt: Area, first: date, last: date) -> list[CalendarOverride]:
-    return list(
-        session.scalars(
-            select(CalendarOverride)
-            .where(
-                CalendarOverride.rt_id == rt.id,
-                CalendarOverride.start_date <= last,
-                CalendarOverride.end_date >= first,
-            )
-            .order_by(CalendarOverride.id)
-        )
-    )
-
-
 def plan_month(rt: Area, month: str, overrides: list[CalendarOverride]) -> list[NightPlan]:
     """Each night's team size and hours: RT defaults, weekday sizes, then date overrides."""
     plans = []
@@ -150,39 +137,44 @@ class Carry:
     last_shift: date | None = None
 
 
-def carry_over(session: Session, rt: Area, month: str) -> dict[int, Carry]:
-    """Turns per household on the RT's published rosters within the window before ``month``."""
+def carry_over(session: Session, rts: list[Area], month: str) -> dict[int, Carry]:
+    """Turns per household on its RT's published rosters within the window before ``month``."""
     month_start = calendar.month_dates(month)[0]
-    window_start = calendar.month_dates(calendar.shift_month(month, -rt.fairness_window_months))[0]
     counted = Assignment.status.in_(list(SERVED | EXPECTED))
-    rows = session.execute(
-        select(
-            Assignment.household_id,
-            func.sum(case((counted, 1), else_=0)),
-            func.sum(case((counted & Assignment.weekend, 1), else_=0)),
-            func.sum(case((Assignment.status.in_(list(MISSED)), 1), else_=0)),
-            func.max(Assignment.night_date),
-        )
-        .join(Roster, Roster.id == Assignment.roster_id)
-        .where(
-            Assignment.rt_id == rt.id,
-            Roster.status == RosterStatus.published,
-            Assignment.night_date >= window_start,
-            Assignment.night_date < month_start,
-            Assignment.status != AssignmentStatus.excused,
-        )
-        .group_by(Assignment.household_id)
-    ).all()
-    return {
-        hid: Carry(int(served or 0), int(weekend or 0), int(missed or 0), last)
-        for hid, served, weekend, missed, last in rows
-    }
+    result: dict[int, Carry] = {}
+    by_window: dict[int, list[int]] = defaultdict(list)
+    for rt in rts:
+        by_window[rt.fairness_window_months].append(rt.id)
+    for window, rt_ids in by_window.items():
+        window_start = calendar.month_dates(calendar.shift_month(month, -window))[0]
+        rows = session.execute(
+            select(
+                Assignment.household_id,
+                func.sum(case((counted, 1), else_=0)),
+                func.sum(case((counted & Assignment.weekend, 1), else_=0)),
+                func.sum(case((Assignment.status.in_(list(MISSED)), 1), else_=0)),
+                func.max(Assignment.night_date),
+            )
+            .join(Roster, Roster.id == Assignment.roster_id)
+            .where(
+                Assignment.rt_id.in_(rt_ids),
+                Roster.status == RosterStatus.published,
+                Assignment.night_date >= window_start,
+                Assignment.night_date < month_start,
+                Assignment.status != AssignmentStatus.excused,
+            )
+            .group_by(Assignment.household_id)
+        ).all()
+        for hid, served, weekend, missed, last in rows:
+            result[hid] = Carry(int(served or 0), int(weekend or 0), int(missed or 0), last)
+    return result
 
 
 @dataclass
 class ProblemContext:
     """The problem handed to the solver and what it was built from."""
 
+    rt: Area
     problem: dict[str, Any]
     households: dict[int, Household]
     carry: dict[int, Carry]
@@ -191,65 +183,106 @@ class ProblemContext:
     eligible: set[int] = field(default_factory=set)
 
 
-def _patrol_capable(session: Session, household_ids: list[int]) -> set[int]:
-    rows = session.execute(
-        select(Member.household_id)
-        .where(Member.household_id.in_(household_ids), Member.may_patrol.is_(True))
-        .distinct()
-    )
-    return {hid for (hid,) in rows}
+@dataclass
+class RTData:
+    """Everything the problem of one RT and month is built from, read in bulk."""
+
+    rt: Area
+    households: list[Household] = field(default_factory=list)
+    capable: set[int] = field(default_factory=set)
+    away: dict[int, list[AwayPeriod]] = field(default_factory=lambda: defaultdict(list))
+    carry: dict[int, Carry] = field(default_factory=dict)
+    overrides: list[CalendarOverride] = field(default_factory=list)
 
 
-def build_problem(session: Session, rt: Area, month: str, seed: int = 0) -> ProblemContext:
-    """The roster problem of an RT and month, from households, absences and past turns."""
+def gather(session: Session, rts: list[Area], month: str) -> dict[int, RTData]:
+    """Read what the problems of many RTs need in a handful of queries, whatever their number."""
     dates = calendar.month_dates(month)
     first, last = dates[0], dates[-1]
-    window_start = calendar.month_dates(calendar.shift_month(month, -rt.fairness_window_months))[0]
-    plans = plan_month(rt, month, overrides_for(session, rt, first, last))
-    candidates = list(
+    data = {rt.id: RTData(rt) for rt in rts}
+    rt_ids = list(data)
+    for household in session.scalars(
+        select(Household)
+        .where(
+            Household.rt_id.in_(rt_ids),
+            Household.joined_date <= last,
+            (Household.moved_out_date.is_(None)) | (Household.moved_out_date > first),
+        )
+        .order_by(Household.id)
+    ):
+        data[household.rt_id].households.append(household)
+    in_rts = select(Household.id).where(Household.rt_id.in_(rt_ids)).scalar_subquery()
+    capable = set(
         session.scalars(
-            select(Household)
-            .where(
-                Household.rt_id == rt.id,
-                Household.joined_date <= last,
-                (Household.moved_out_date.is_(None)) | (Household.moved_out_date > first),
-            )
-            .order_by(Household.id)
+            select(Member.household_id)
+            .where(Member.household_id.in_(in_rts), Member.may_patrol.is_(True))
+            .distinct()
         )
     )
-    capable = _patrol_capable(session, [h.id for h in candidates])
     away: dict[int, list[AwayPeriod]] = defaultdict(list)
     for period in session.scalars(
         select(AwayPeriod).where(
-            AwayPeriod.household_id.in_([h.id for h in candidates]),
+            AwayPeriod.household_id.in_(in_rts),
             AwayPeriod.start_date <= last,
             AwayPeriod.end_date >= first,
         )
     ):
         away[period.household_id].append(period)
-    carry = carry_over(session, rt, month)
+    carry = carry_over(session, rts, month)
+    for override in session.scalars(
+        select(CalendarOverride)
+        .where(
+            CalendarOverride.rt_id.in_(rt_ids),
+            CalendarOverride.start_date <= last,
+            CalendarOverride.end_date >= first,
+        )
+        .order_by(CalendarOverride.id)
+    ):
+        data[override.rt_id].overrides.append(override)
+    for item in data.values():
+        ids = {h.id for h in item.households}
+        item.capable = capable & ids
+        item.away = defaultdict(list, {h: away[h] for h in ids if h in away})
+        item.carry = {h: carry[h] for h in ids if h in carry}
+    return data
+
+
+def build_problem(session: Session, rt: Area, month: str, seed: int = 0) -> ProblemContext:
+    """The roster problem of an RT and month, from households, absences and past turns."""
+    return problem_from(gather(session, [rt], month)[rt.id], month, seed)
+
+
+def problem_from(data: RTData, month: str, seed: int = 0) -> ProblemContext:
+    """Build the solver's problem from one RT's data; no database."""
+    rt = data.rt
+    dates = calendar.month_dates(month)
+    window_start = calendar.month_dates(calendar.shift_month(month, -rt.fairness_window_months))[0]
+    plans = plan_month(rt, month, data.overrides)
+    candidates, capable, away, carry = data.households, data.capable, data.away, data.carry
 
     problem_households: list[dict[str, Any]] = []
     unavailable: dict[int, list[date]] = {}
     exempt: dict[int, bool] = {}
+    first, last = dates[0], dates[-1]
     for household in candidates:
-        blocked = {
-            d
-            for d in dates
-            if d < household.joined_date
-            or (household.moved_out_date is not None and d >= household.moved_out_date)
-            or any(p.start_date <= d <= p.end_date for p in away[household.id])
-        }
+        # Date ranges the household cannot patrol; most households have none.
+        ranges: list[tuple[date, date]] = []
+        if household.joined_date > first:
+            ranges.append((first, household.joined_date - timedelta(days=1)))
+        if household.moved_out_date is not None and household.moved_out_date <= last:
+            ranges.append((household.moved_out_date, last))
+        ranges.extend((p.start_date, p.end_date) for p in away.get(household.id, ()))
         whole_month = household.id not in capable
         if household.status == HouseholdStatus.exempt:
-            start = household.exempt_from or date.min
-            end = household.exempt_until or date.max
-            exempt_days = {d for d in dates if start <= d <= end}
-            if exempt_days >= set(dates):
+            start = household.exempt_from or first
+            end = household.exempt_until or last
+            if start <= first and end >= last:
                 whole_month = True
-            blocked |= exempt_days
+            ranges.append((start, end))
         exempt[household.id] = whole_month
-        unavailable[household.id] = sorted(blocked)
+        unavailable[household.id] = (
+            [d for d in dates if any(a <= d <= b for a, b in ranges)] if ranges else []
+        )
 
     # Newcomers (present for only part of the window) start at the RT's current minimum
     # load: starting them at zero would load all the catch-up onto them.
@@ -291,6 +324,7 @@ def build_problem(session: Session, rt: Area, month: str, seed: int = 0) -> Prob
         "seed": seed,
     }
     return ProblemContext(
+        rt=rt,
         problem=problem,
         households={h.id: h for h in candidates},
         carry=carry,
@@ -314,6 +348,11 @@ def find_roster(session: Session, rt: Area, month: str) -> Roster | None:
     return session.scalar(select(Roster).where(Roster.rt_id == rt.id, Roster.month == month))
 
 
+def solve_problem(problem: dict[str, Any]) -> dict[str, Any]:
+    """Solve one roster problem (JSON in, JSON out): what worker processes run."""
+    return solver.solve(solver.parse_problem(problem)).to_json()
+
+
 def generate_draft(
     session: Session,
     rt: Area,
@@ -330,67 +369,182 @@ def generate_draft(
     if roster is not None and roster.status == RosterStatus.published:
         raise RosterPublished(month=month, field="month")
     context = build_problem(session, rt, month, seed)
-    solution = solver.solve(solver.parse_problem(context.problem))
-    result = solution.to_json()
+    result = solve_problem(context.problem)
     if roster is None:
-        roster = Roster(rt_id=rt.id, month=month, status=RosterStatus.draft, generated_at=now)
-        session.add(roster)
-        session.flush()
-    else:
-        session.execute(delete(Assignment).where(Assignment.roster_id == roster.id))
-        session.execute(delete(RosterNight).where(RosterNight.roster_id == roster.id))
-        roster.objection_until = None
+        store_drafts(session, [(context, result)], actor_id=actor_id, now=now)
+        roster = find_roster(session, rt, month)
+        assert roster is not None
+        return roster
+    # Redraw in place: the roster keeps its id and members' comments.
+    session.execute(delete(Assignment).where(Assignment.roster_id == roster.id))
+    session.execute(delete(RosterNight).where(RosterNight.roster_id == roster.id))
     roster.seed = seed
     roster.generated_at = now
+    roster.objection_until = None
     roster.problem = context.problem
-    roster.figures = {
-        "metrics": result["metrics"],
-        "bounds": result["bounds"],
-        "proved_optimal": result["proved_optimal"],
-    }
-    weekend_days = set(rt.weekend_nights)
-    nights = []
-    for plan in context.plans:
-        starts, ends = calendar.night_span(plan.night_date, plan.start, plan.end, rt.timezone)
-        nights.append(
-            RosterNight(
-                roster_id=roster.id,
-                night_date=plan.night_date,
-                starts_at=starts,
-                ends_at=ends,
-                team_size=plan.team_size,
-                holiday=plan.holiday,
-                note=plan.note,
-            )
-        )
-    session.add_all(nights)
-    session.flush()
-    by_date = {n.night_date: n for n in nights}
-    session.add_all(
-        Assignment(
-            night_id=by_date[date.fromisoformat(night["date"])].id,
-            roster_id=roster.id,
-            rt_id=rt.id,
-            household_id=int(hid),
-            night_date=date.fromisoformat(night["date"]),
-            weekend=calendar.weekday_key(date.fromisoformat(night["date"])) in weekend_days,
-            status=AssignmentStatus.scheduled,
-        )
-        for night in result["nights"]
-        for hid in night["households"]
-    )
-    session.flush()
+    roster.figures = _figures(result)
+    _store_nights(session, [(roster.id, context, result)])
     audit.record(
         session,
         actor_id=actor_id,
-        action="roster.draft",
+        action="roster.redraw",
         object_type="roster",
         object_id=roster.id,
         area_id=rt.id,
         at=now,
-        after={"month": month, "seed": seed, **roster.figures},
+        after={"month": month, "seed": seed, "figures": result["metrics"]},
     )
     return roster
+
+
+def _figures(result: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "metrics": result["metrics"],
+        "bounds": result["bounds"],
+        "proved_optimal": result["proved_optimal"],
+    }
+
+
+def store_drafts(
+    session: Session,
+    drafts: list[tuple[ProblemContext, dict[str, Any]]],
+    *,
+    actor_id: int | None,
+    now: datetime,
+) -> int:
+    """Write solved drafts in bulk: rosters, nights, then assignments (COPY on PostgreSQL).
+
+    Returns the number of assignments written.
+    """
+    if not drafts:
+        return 0
+    roster_ids = session.scalars(
+        insert(Roster).returning(Roster.id, sort_by_parameter_order=True),
+        [
+            {
+                "rt_id": context.rt.id,
+                "month": context.problem["month"],
+                "status": RosterStatus.draft,
+                "seed": context.problem["seed"],
+                "generated_at": now,
+                "problem": context.problem,
+                "figures": _figures(result),
+            }
+            for context, result in drafts
+        ],
+    ).all()
+    written = _store_nights(
+        session, [(rid, c, r) for rid, (c, r) in zip(roster_ids, drafts, strict=True)]
+    )
+    session.add_all(
+        AuditEntry(
+            actor_id=actor_id,
+            action="roster.draft",
+            object_type="roster",
+            object_id=str(roster_id),
+            area_id=context.rt.id,
+            at=now,
+            after={"month": context.problem["month"], "figures": result["metrics"]},
+        )
+        for roster_id, (context, result) in zip(roster_ids, drafts, strict=True)
+    )
+    session.flush()
+    return written
+
+
+def _store_nights(
+    session: Session, drafts: list[tuple[int, ProblemContext, dict[str, Any]]]
+) -> int:
+    """Write the nights and assignments of solved rosters; returns the assignments written."""
+    night_rows = []
+    for roster_id, context, _result in drafts:
+        rt = context.rt
+        for plan in context.plans:
+            starts, ends = calendar.night_span(plan.night_date, plan.start, plan.end, rt.timezone)
+            night_rows.append(
+                {
+                    "roster_id": roster_id,
+                    "night_date": plan.night_date,
+                    "starts_at": starts,
+                    "ends_at": ends,
+                    "team_size": plan.team_size,
+                    "holiday": plan.holiday,
+                    "note": plan.note,
+                }
+            )
+    night_ids = _insert_nights(session, night_rows)
+    assignments = []
+    for roster_id, context, result in drafts:
+        weekend_days = set(context.rt.weekend_nights)
+        for night in result["nights"]:
+            day = date.fromisoformat(night["date"])
+            weekend = calendar.weekday_key(day) in weekend_days
+            for hid in night["households"]:
+                assignments.append(
+                    (night_ids[(roster_id, day)], roster_id, context.rt.id, int(hid), day, weekend)
+                )
+    _insert_assignments(session, assignments)
+    return len(assignments)
+
+
+NIGHT_COLUMNS = ("roster_id", "night_date", "starts_at", "ends_at", "team_size", "holiday", "note")
+
+
+def _insert_nights(session: Session, rows: list[dict[str, Any]]) -> dict[tuple[int, date], int]:
+    """Insert nights and return their ids by (roster, date); COPY on PostgreSQL."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        return {
+            (roster_id, night_date): night_id
+            for night_id, roster_id, night_date in session.execute(
+                insert(RosterNight).returning(
+                    RosterNight.id,
+                    RosterNight.roster_id,
+                    RosterNight.night_date,
+                    sort_by_parameter_order=True,
+                ),
+                rows,
+            )
+        }
+    # Take the ids from the sequence first, so COPY can write them and we know them.
+    ids = session.scalars(
+        text("SELECT nextval('roster_night_id_seq') FROM generate_series(1, :n)"),
+        {"n": len(rows)},
+    ).all()
+    raw = connection.connection.driver_connection
+    columns = ", ".join(("id", *NIGHT_COLUMNS))
+    with raw.cursor() as cursor:  # type: ignore[union-attr]
+        with cursor.copy(f"COPY roster_night ({columns}) FROM STDIN") as copy:
+            for night_id, row in zip(ids, rows, strict=True):
+                copy.write_row((night_id, *(row[c] for c in NIGHT_COLUMNS)))
+    return {(row["roster_id"], row["night_date"]): nid for nid, row in zip(ids, rows, strict=True)}
+
+
+ASSIGNMENT_COLUMNS = ("night_id", "roster_id", "rt_id", "household_id", "night_date", "weekend")
+
+
+def _insert_assignments(
+    session: Session, rows: list[tuple[int, int, int, int, date, bool]]
+) -> None:
+    """Insert assignment rows, with COPY where the database has it."""
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        raw = connection.connection.driver_connection
+        columns = ", ".join((*ASSIGNMENT_COLUMNS, "status"))
+        with raw.cursor() as cursor:  # type: ignore[union-attr]
+            with cursor.copy(f"COPY assignment ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row((*row, AssignmentStatus.scheduled.value))
+        return
+    session.execute(
+        insert(Assignment),
+        [
+            dict(zip(ASSIGNMENT_COLUMNS, row, strict=True)) | {"status": AssignmentStatus.scheduled}
+            for row in rows
+        ],
+    )
 
 
 def publish(session: Session, roster: Roster, *, actor_id: int | None, now: datetime) -> Roster:

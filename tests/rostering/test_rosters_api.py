@@ -282,3 +282,26 @@ def test_a_bad_month_is_named(client: TestClient, session: Session, clock: Fixed
     )
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "month"
+
+
+def test_redrawing_a_draft_keeps_its_comments_and_changes_with_the_seed(
+    client: TestClient, session: Session, clock: FixedClock
+) -> None:
+    _tree, rt, _houses, headers = _rt_with_households(session, clock, n=14, objection_days=2)
+    member = make_user(session, clock.now(), role=Role.member, area=rt)
+    member_headers = bearer(session, member, clock.now())
+    session.commit()
+    first = client.post(
+        f"/api/v1/areas/{rt.id}/rosters", json={"month": "2026-12"}, headers=headers
+    ).json()
+    client.post(f"/api/v1/rosters/{first['id']}/publish", headers=headers)
+    client.post(
+        f"/api/v1/rosters/{first['id']}/comments", json={"body": "tolong"}, headers=member_headers
+    )
+    again = client.post(
+        f"/api/v1/areas/{rt.id}/rosters", json={"month": "2026-12", "seed": 5}, headers=headers
+    ).json()
+    assert again["id"] == first["id"]
+    assert again["objection_until"] is None
+    assert len(client.get(f"/api/v1/rosters/{first['id']}/comments", headers=headers).json()) == 1
+    assert [len(n["households"]) for n in again["nights"]] == [4] * 31

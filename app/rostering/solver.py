@@ -2,19 +2,31 @@
 
 Pure: no database, no I/O, no wall clock (a monotonic timer only bounds the search).
 
-How it works, in short.  A household's shifts are a bitmask of the month's days.
-A greedy pass builds a valid roster night by night, lowest load first.  Then
-local search improves it with *chains*: a place at night ``r`` is vacated (by a
-donor, or it was empty), some household moves into it from a night ``c`` that
-conflicts with ``r`` under the min-gap rule, which vacates ``c``, and so on,
-until a household takes the last vacated place without conflict.  A breadth-first
-search over nights finds such chains; each household's schedule changes by one
-shift at each end, so rules 1-5 hold by construction (and are re-checked).
+How it works.  A household's shifts are a bitmask of the month's days.
 
-Lower bounds come from relaxations: per-household maxima (interval scheduling),
-water-filling of loads between priors and those maxima, and max-flow networks in
-which any ``min_gap_days`` consecutive days hold at most one shift of a household.
-When the roster's figures equal the bounds, it is proved optimal.
+1. Construction.  A greedy pass builds a valid roster night by night, least
+   loaded first.  When places stay empty, other constructions compete: one that
+   first takes households who would lose a possible shift by waiting, and, with
+   night prices from a Lagrangian relaxation (below), price-guided variants,
+   with restarts whose tie-breaks derive from the seed.
+2. Local search, in the order of the figures.  Moves keep every hard rule by
+   construction (and are re-checked before they are kept):
+   *chains* (a place is vacated, a household moves into it from a night that
+   conflicts or that it gives up, and so on, until a household takes the last
+   place without conflict; found by breadth-first search over nights);
+   whole-schedule *re-plans* by dynamic programming; *segment swaps* (two
+   households exchange their shifts on a run of nights, which shifts a rhythm
+   packed ``min_gap_days`` apart); *re-phasing* a household with a bipartite
+   matching that re-seats the households it displaces; ruin-and-repair; and a
+   small seeded large-neighbourhood search.
+3. Lower bounds.  Unfilled: max-flow relaxations in which any ``min_gap_days``
+   consecutive days hold at most one shift of a household, and a Lagrangian
+   bound (night capacities priced, each household's best schedule exact).
+   Spread: water-filling of loads between priors and per-household maxima,
+   refined by flow feasibility of each load window.  Weekend spread:
+   water-filling within each feasible load window, using, for every shift
+   count, the exact range of weekend nights a household's own schedules allow.
+   When the figures equal the bounds, the roster is proved optimal.
 """
 
 from __future__ import annotations
@@ -334,6 +346,8 @@ class _Flow:
 _Key = tuple[int, int]
 _MOVER_DEPTH = 3
 _RESTARTS = 16
+_LAGRANGE_STEPS = 60
+_LNS_ROUNDS = 300
 
 
 def _extremes(hist: dict[int, int]) -> tuple[int, int, int, int]:
@@ -480,7 +494,7 @@ class _Engine:
         self.places = sum(self.cap)
         self.filled = 0
         # re-planned schedules, valid until the next committed change
-        self._replans: dict[tuple[int, int], tuple[int, int]] = {}
+        self._replans: dict[tuple[int, int], tuple[int, int, int]] = {}
         self._plans: dict[tuple[int, int, int, int, int, int], int] = {}
 
     # -- state changes --
@@ -523,7 +537,7 @@ class _Engine:
 
     # -- construction --
 
-    def greedy(self, variant: int) -> None:
+    def greedy(self, variant: int, price: list[float] | None = None) -> None:
         """Build a valid roster night by night.
 
         Variant 0 takes the least-loaded households first.  Variants 1 and 2 first
@@ -540,13 +554,15 @@ class _Engine:
             self.sched,
         )
         n, g = self.n, self.g
-        rest: list[list[int]] = []
+        rest: list[list[float]] = []
         if variant:
+            weight = [1.0 - p for p in price] if price else [1.0] * n
             for h in range(self.H):
-                r = [0] * (n + g + 1)
+                r = [0.0] * (n + g + 1)
                 mask = self.avail[h]
                 for d in range(n - 1, -1, -1):
-                    r[d] = max(r[d + 1], 1 + r[d + g]) if mask >> d & 1 else r[d + 1]
+                    take = weight[d] + r[d + g] if mask >> d & 1 and weight[d] > 0 else 0.0
+                    r[d] = max(r[d + 1], take)
                 rest.append(r)
         for d in range(n):
             if not self.cap[d]:
@@ -554,10 +570,14 @@ class _Engine:
             w = win[d]
             cands = [h for h in self.by_night[d] if not sched[h] & w]
             if variant == 1:
-                cands.sort(key=lambda h: (rest[h][d] <= rest[h][d + 1], load[h], rank[h]))
+                cands.sort(key=lambda h: (rest[h][d] <= rest[h][d + 1] + 1e-9, load[h], rank[h]))
             elif variant == 2:
                 cands.sort(
-                    key=lambda h: (rest[h][d] <= rest[h][d + 1], -rest[h][d] - load[h], rank[h])
+                    key=lambda h: (
+                        rest[h][d] <= rest[h][d + 1] + 1e-9,
+                        -rest[h][d] - load[h],
+                        rank[h],
+                    )
                 )
             elif wk[d]:
                 cands.sort(key=lambda h: (load[h], wl[h], rank[h]))
@@ -575,10 +595,10 @@ class _Engine:
     def _replan(self, h: int, node: int, free: int) -> int:
         key = (h, node)
         cached = self._replans.get(key)
-        if cached is None or cached[0] != free:
-            cached = (free, self._plan_through(h, node, free))
+        if cached is None or cached[0] != free or cached[1] != self.sched[h]:
+            cached = (free, self.sched[h], self._plan_through(h, node, free))
             self._replans[key] = cached
-        return cached[1]
+        return cached[2]
 
     def _plan_through(self, h: int, node: int, free: int) -> int:
         """The schedule of ``h`` through ``node`` with the most shifts on its own or free
@@ -613,7 +633,12 @@ class _Engine:
         return new
 
     def _bfs(
-        self, root: int, banned: set[int], replan: bool, by_mover: bool = False
+        self,
+        root: int,
+        banned: set[int],
+        replan: bool,
+        by_mover: bool = False,
+        shrink: bool = False,
     ) -> tuple[dict[_Key, tuple[_Key, int, int]], list[_Key]]:
         """Vacated nights reachable from ``root`` by chains of moves.
 
@@ -653,7 +678,8 @@ class _Engine:
                     m = c
                 elif replan:
                     fixed = self._replan(h, node, free)
-                    if fixed.bit_count() != s.bit_count():
+                    # with ``shrink``, a re-plan may serve one shift fewer (more holes)
+                    if not s.bit_count() - shrink <= fixed.bit_count() <= s.bit_count():
                         continue
                     m = s & ~fixed
                 else:
@@ -843,6 +869,9 @@ class _Engine:
                 lambda cur: self._improve_once(True, cur, False, deadline),
                 lambda cur: self._improve_once(True, cur, True, deadline),
                 lambda cur: self._weekend_swap(cur, deadline),
+                lambda _cur: self.pair_replan(True, deadline),
+                lambda _cur: self.ruin_repair(deadline),
+                lambda _cur: self.lns_weekend(_LNS_ROUNDS // 3, deadline),
             ]
         else:
             moves = [
@@ -850,6 +879,7 @@ class _Engine:
                 lambda _cur: self.segment_swaps(False, deadline),
                 lambda cur: self._improve_once(False, cur, True, deadline),
                 lambda _cur: self.replan_moves(False, deadline),
+                lambda _cur: self.pair_replan(False, deadline),
             ]
         while self.H and time.perf_counter() < deadline:
             cur = self.objective()
@@ -1153,6 +1183,233 @@ class _Engine:
                     return True
         return False
 
+    def pair_replan(self, weekend: bool, deadline: float) -> bool:
+        """Two households give up their schedules and re-plan, one after the other, on
+        the nights that are then free: one weekend night (or one shift) passes from
+        the one above to the one below, each keeping its other figure."""
+        wl, load, sched, avail = self.wl, self.load, self.sched, self.avail
+        wm = self.weekend_mask
+        cur = self.objective()
+        values = wl if weekend else load
+        top, _, bottom, _ = _extremes(self.hist_w if weekend else self.hist_l)
+        order = sorted(range(self.H), key=lambda h: self.rank[h])
+        base_free = self._free_mask()
+        for x in order:
+            if values[x] not in (top, bottom):
+                continue
+            for y in order:
+                if time.perf_counter() > deadline:
+                    return False
+                if y == x:
+                    continue
+                high, low = (x, y) if values[x] == top else (y, x)
+                if values[high] - values[low] < 2:
+                    continue
+                sh, sl = sched[high], sched[low]
+                if weekend:
+                    targets = {
+                        high: ((sh & wm).bit_count() - 1, sh.bit_count()),
+                        low: ((sl & wm).bit_count() + 1, sl.bit_count()),
+                    }
+                else:
+                    targets = {high: (-1, sh.bit_count() - 1), low: (-1, sl.bit_count() + 1)}
+                if any((w < 0 and weekend) or c < 0 or w > c for w, c in targets.values()):
+                    continue
+                free = base_free | sh | sl
+                plans: dict[int, int] = {}
+                taken = 0
+                for h in (low, high):
+                    week, size = targets[h]
+                    # nights the other one just took may now be full
+                    room = free & ~(taken & self._full_without(high, low, taken))
+                    plan = self._plan(h, avail[h] & room, 0, week, 0)
+                    if plan < 0 or plan.bit_count() < size:
+                        break
+                    plan = self._trim(plan, size, wm if weekend else 0)
+                    if plan.bit_count() != size or (weekend and (plan & wm).bit_count() != week):
+                        break
+                    plans[h] = plan
+                    taken |= plan
+                else:
+                    if self._try_any(plans, cur, weekend):
+                        return True
+        return False
+
+    def _full_without(self, a: int, b: int, adding: int) -> int:
+        """Nights that ``adding`` would fill up once ``a`` and ``b`` have left."""
+        occ, cap, sched = self.occ, self.cap, self.sched
+        full = 0
+        m = adding
+        while m:
+            low = m & -m
+            m ^= low
+            d = low.bit_length() - 1
+            left = len(occ[d]) - (sched[a] >> d & 1) - (sched[b] >> d & 1)
+            if left + 1 >= cap[d]:
+                full |= low
+        return full
+
+    def _try_any(
+        self, changes: dict[int, int], cur: tuple[int, int, int, int], weekend: bool
+    ) -> bool:
+        """Commit ``changes`` if they improve the figures of the current phase."""
+        if weekend:
+            return self._try(changes, cur)
+        new = self._objective_after(self._deltas(changes))
+        return new[:2] < cur[:2] and self._commit(changes)
+
+    def ruin_repair(self, deadline: float) -> bool:
+        """Take a weekend shift from a household at the weekend maximum, then re-fill.
+
+        The repair fills each hole with a chain ending in the household that suits
+        the figures best; chain steps may re-plan a household with one shift fewer,
+        which opens holes of their own.  Kept only if every place is filled again
+        and the weekend figures improve without widening the spread.
+        """
+        cur = self.objective()
+        whi, _, _, _ = _extremes(self.hist_w)
+        wm = self.weekend_mask
+        before = [len(night) for night in self.occ]
+        order = sorted(range(self.H), key=lambda h: self.rank[h])
+        for x in order:
+            if self.wl[x] != whi:
+                continue
+            m = self.sched[x] & wm
+            while m:
+                low = m & -m
+                m ^= low
+                if time.perf_counter() > deadline:
+                    return False
+                saved = list(self.sched)
+                self._set(x, saved[x] ^ low)
+                if self._repair(before, cur, deadline):
+                    self._replans.clear()
+                    self._plans.clear()
+                    return True
+                for h, mask in enumerate(saved):
+                    if self.sched[h] != mask:
+                        self._set(h, mask)
+        return False
+
+    def _repair(
+        self,
+        before: list[int],
+        cur: tuple[int, int, int, int],
+        deadline: float,
+        depth: int = 3,
+    ) -> bool:
+        """Re-fill nights below their ``before`` occupancy; True when all are.
+
+        Depth-first over the three best chains for the first hole (best for the
+        weekend figures; a chain may open one more hole while there is only one).
+        """
+        holes = [d for d in range(self.n) if len(self.occ[d]) < before[d]]
+        if not holes:
+            new = self.objective()
+            return new[0] <= cur[0] and new[2:] < cur[2:]
+        if depth == 0 or time.perf_counter() > deadline:
+            return False
+        sched, win, load = self.sched, self.win, self.load
+        hi, _, _, _ = _extremes(self.hist_l)
+        root = holes[0]
+        parent, nodes = self._bfs(root, set(), True, by_mover=True, shrink=True)
+        ranked: list[tuple[tuple[int, int, int, int, int, int], dict[int, int]]] = []
+        for state in nodes:
+            node = state[0]
+            bit = 1 << node
+            w = win[node]
+            for h in self.by_night[node]:
+                s = sched[h]
+                if s & bit or s & w or load[h] + 1 > hi:
+                    continue
+                changes = self._changes(root, parent, state, h, s | bit, None)
+                if changes is None:
+                    continue
+                deltas = self._deltas(changes)
+                gain = sum(dl for _, dl, _ in deltas)
+                # at most two holes at a time, so the repair stays small
+                if gain < 1 and (gain < 0 or len(holes) > 1):
+                    continue
+                new = self._objective_after(deltas)
+                if new[0] > cur[0]:
+                    continue
+                ranked.append(((new[2], -gain, new[3], new[0], new[1], len(ranked)), changes))
+        ranked.sort(key=lambda item: item[0])
+        for _, changes in ranked[:3]:
+            saved = {h: sched[h] for h in changes}
+            if not self._commit(changes):
+                continue
+            if self._repair(before, cur, deadline, depth - 1):
+                return True
+            for h, mask in saved.items():
+                self._set(h, mask)
+        return False
+
+    def lns_weekend(self, rounds: int, deadline: float) -> bool:
+        """A household at a weekend extreme and a few neighbours re-plan together.
+
+        All give up their schedules; each re-plans (a DP) on the nights with room,
+        keeping its number of shifts: the extreme one with one weekend night fewer
+        or more, the others with as many as before or one either way.  Kept if
+        the weekend figures improve; tie-breaks come from the seed.
+        """
+        rng = random.Random(f"{self.problem.seed}:weekend")
+        wm, occ, cap, sched, win = self.weekend_mask, self.occ, self.cap, self.sched, self.win
+        for _ in range(rounds):
+            if time.perf_counter() > deadline:
+                return False
+            cur = self.objective()
+            whi, _, wlo, _ = _extremes(self.hist_w)
+            extremes = [h for h in range(self.H) if self.wl[h] in (whi, wlo) and sched[h]]
+            if not extremes or whi - wlo < 2:
+                return False
+            x = rng.choice(extremes)
+            near = 0
+            m = sched[x]
+            while m:
+                low = m & -m
+                m ^= low
+                near |= win[low.bit_length() - 1]
+            around = sorted({h for d in range(self.n) if near >> d & 1 for h in occ[d]} - {x})
+            group = [x, *rng.sample(around, min(len(around), 1 + rng.randrange(3)))]
+            saved = {h: sched[h] for h in group}
+            want = {
+                h: [(saved[h] & wm).bit_count() + (1 if self.wl[h] == wlo else -1)]
+                if h == x
+                else [(saved[h] & wm).bit_count() + k for k in (0, -1, 1)]
+                for h in group
+            }
+            for h in group:
+                self._set(h, 0)
+            done = True
+            for h in group:
+                count = saved[h].bit_count()
+                room = sum(1 << d for d in range(self.n) if len(occ[d]) < cap[d])
+                for week in want[h]:
+                    if not 0 <= week <= count:
+                        continue
+                    plan = self._plan(h, self.avail[h] & room, 0, week, 0)
+                    if plan < 0 or plan.bit_count() < count:
+                        continue
+                    plan = self._trim(plan, count, wm)
+                    if plan.bit_count() == count and (plan & wm).bit_count() == week:
+                        self._set(h, plan)
+                        break
+                else:
+                    done = False
+                    break
+            if done:
+                new = self.objective()
+                if new[0] <= cur[0] and new[2:] < cur[2:]:
+                    self._replans.clear()
+                    self._plans.clear()
+                    return True
+            for h in group:
+                self._set(h, 0)
+            for h in group:
+                self._set(h, saved[h])
+        return False
+
     def rephase(self, deadline: float) -> bool:
         """A household at a weekend extreme moves to a new rhythm of as many shifts.
 
@@ -1387,6 +1644,117 @@ class _Engine:
             rows[i] = row
         return rows[0]
 
+    def _best_schedule(self, weight: list[float], allowed: int) -> tuple[float, int]:
+        """Most valuable valid schedule of ``h`` on ``allowed`` nights (positive weights)."""
+        n, g = self.n, self.g
+        best = [0.0] * (n + g)
+        take = [False] * n
+        for i in range(n - 1, -1, -1):
+            skip = best[i + 1]
+            if allowed >> i & 1 and weight[i] > 0:
+                value = weight[i] + best[i + g]
+                if value > skip:
+                    best[i] = value
+                    take[i] = True
+                    continue
+            best[i] = skip
+        mask = 0
+        i = 0
+        while i < n:
+            if take[i]:
+                mask |= 1 << i
+                i += g
+            else:
+                i += 1
+        return best[0], mask
+
+    def lagrange(self, iterations: int, deadline: float) -> tuple[int, list[float]]:
+        """Upper bound on filled places by relaxing night capacities with prices.
+
+        For prices p >= 0, sum(p * capacity) plus each household's best schedule
+        valued at 1 - p per night bounds any roster's filled places (the LP bound
+        of the exact per-household formulation); subgradient steps lower it.
+        """
+        n, cap = self.n, self.cap
+        price = [0.0] * n
+        best_bound = float(self.places)
+        best_price = list(price)
+        scale = 2.0
+        for _ in range(iterations):
+            if time.perf_counter() > deadline:
+                break
+            demand = [0] * n
+            value = sum(p * c for p, c in zip(price, cap, strict=True))
+            weight = [1.0 - p for p in price]
+            for h in range(self.H):
+                gain, mask = self._best_schedule(weight, self.avail[h])
+                value += gain
+                while mask:
+                    low = mask & -mask
+                    demand[low.bit_length() - 1] += 1
+                    mask ^= low
+            if value < best_bound - 1e-9:
+                best_bound, best_price = value, list(price)
+            if int(best_bound + 1e-6) <= self.filled:
+                break
+            grad = [demand[d] - cap[d] if cap[d] else 0 for d in range(n)]
+            norm = sum(x * x for x in grad)
+            if norm == 0:
+                break
+            step = scale * (value - self.filled) / norm
+            price = [max(0.0, p + step * x) for p, x in zip(price, grad, strict=True)]
+            scale *= 0.95
+        return int(best_bound + 1e-6), best_price
+
+    def priced_greedy(self, price: list[float], order: list[int]) -> None:
+        """Households in turn take their most shifts on nights with room, cheap first."""
+        weight = [1.0 - 0.01 * p for p in price]
+        for h in order:
+            room = sum(1 << d for d in range(self.n) if len(self.occ[d]) < self.cap[d])
+            _, mask = self._best_schedule(weight, self.avail[h] & room)
+            self._set(h, mask)
+
+    def lns_fill(self, price: list[float], target: int, rounds: int, deadline: float) -> None:
+        """Households kept from an empty place re-plan their whole schedules in turn.
+
+        A few households available on a night with an empty place (but blocked by
+        their own shifts) give up their schedules and re-plan, most shifts first,
+        on the nights with room.  Kept unless places are lost; tie-breaks come
+        from the seed, so the walk is deterministic.
+        """
+        rng = random.Random(f"{self.problem.seed}:lns")
+        weight = [1.0 - 0.01 * p for p in price]
+        occ, cap, sched = self.occ, self.cap, self.sched
+        for _ in range(rounds):
+            if self.filled >= target or time.perf_counter() > deadline:
+                return
+            empty = [
+                d
+                for d in range(self.n)
+                if len(occ[d]) < cap[d] and any(not sched[h] >> d & 1 for h in self.by_night[d])
+            ]
+            if not empty:
+                return
+            night = rng.choice(empty)
+            blocked = [h for h in self.by_night[night] if not sched[h] >> night & 1]
+            chosen = rng.sample(blocked, min(len(blocked), 1 + rng.randrange(3)))
+            saved = {h: sched[h] for h in chosen}
+            before = self.filled
+            for h in chosen:
+                self._set(h, 0)
+            rng.shuffle(chosen)
+            for h in chosen:
+                room = sum(1 << d for d in range(self.n) if len(occ[d]) < cap[d])
+                _, mask = self._best_schedule(weight, self.avail[h] & room)
+                self._set(h, mask)
+            if self.filled < before:
+                for h in chosen:
+                    self._set(h, 0)
+                for h in chosen:
+                    self._set(h, saved[h])
+        self._replans.clear()
+        self._plans.clear()
+
     def filled_upper_bound(self, caps: list[int]) -> int:
         """An upper bound on the places any valid roster fills."""
         night_side = sum(min(self.cap[d], len(self.by_night[d])) for d in range(self.n))
@@ -1531,6 +1899,29 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
                 other.filled == eng.filled and other.objective() < eng.objective()
             ):
                 eng = other
+        if eng.filled < filled_ub:
+            lagrange_ub, price = eng.lagrange(_LAGRANGE_STEPS, deadline)
+            filled_ub = min(filled_ub, lagrange_ub)
+            for restart in range(_RESTARTS // 2):
+                if eng.filled >= filled_ub or time.perf_counter() > deadline:
+                    break
+                other = _Engine(problem, restart)
+                if restart % 2:
+                    other.greedy(1, price)
+                else:
+                    # least flexible households first, ties by the seeded rank
+                    most = [other._max_shifts(m) for m in other.avail]
+                    other.priced_greedy(
+                        price, sorted(range(other.H), key=lambda h: (most[h], other.rank[h]))
+                    )
+                other.fill(deadline, replan=False)
+                if other.filled > eng.filled or (
+                    other.filled == eng.filled and other.objective() < eng.objective()
+                ):
+                    eng = other
+        if eng.filled < filled_ub:
+            eng.lns_fill(price, filled_ub, _LNS_ROUNDS, deadline)
+            eng.fill(deadline, replan=False)
         if eng.filled < filled_ub:
             eng.fill(deadline, replan=True)
     spread_lb = _spread_bound(eng.prior, caps, eng.filled, filled_ub)

@@ -867,11 +867,11 @@ class _Engine:
                 lambda _cur: self.replan_moves(True, deadline),
                 lambda _cur: self.segment_swaps(True, deadline),
                 lambda cur: self._improve_once(True, cur, False, deadline),
-                lambda cur: self._improve_once(True, cur, True, deadline),
-                lambda cur: self._weekend_swap(cur, deadline),
+                lambda _cur: self.lns_group(True, _LNS_ROUNDS // 3, deadline),
                 lambda _cur: self.pair_replan(True, deadline),
+                lambda cur: self._weekend_swap(cur, deadline),
+                lambda cur: self._improve_once(True, cur, True, deadline),
                 lambda _cur: self.ruin_repair(deadline),
-                lambda _cur: self.lns_weekend(_LNS_ROUNDS // 3, deadline),
             ]
         else:
             moves = [
@@ -1345,24 +1345,26 @@ class _Engine:
                 self._set(h, mask)
         return False
 
-    def lns_weekend(self, rounds: int, deadline: float) -> bool:
-        """A household at a weekend extreme and a few neighbours re-plan together.
+    def lns_group(self, weekend: bool, rounds: int, deadline: float) -> bool:
+        """A household at an extreme and a few neighbours re-plan together.
 
-        All give up their schedules; each re-plans (a DP) on the nights with room,
-        keeping its number of shifts: the extreme one with one weekend night fewer
-        or more, the others with as many as before or one either way.  Kept if
-        the weekend figures improve; tie-breaks come from the seed.
+        All give up their schedules; each re-plans (a DP) on the nights with room.
+        For weekend loads every count stays, the extreme household's weekend
+        nights move by one and the others' by at most one; for loads the extreme
+        household's count moves by one and the others' by at most one.  Kept if
+        no place is lost and the figures improve; tie-breaks come from the seed.
         """
-        rng = random.Random(f"{self.problem.seed}:weekend")
+        rng = random.Random(f"{self.problem.seed}:{'weekend' if weekend else 'load'}")
         wm, occ, cap, sched, win = self.weekend_mask, self.occ, self.cap, self.sched, self.win
         for _ in range(rounds):
             if time.perf_counter() > deadline:
                 return False
             cur = self.objective()
-            whi, _, wlo, _ = _extremes(self.hist_w)
-            extremes = [h for h in range(self.H) if self.wl[h] in (whi, wlo) and sched[h]]
-            if not extremes or whi - wlo < 2:
+            values = self.wl if weekend else self.load
+            top, _, bottom, _ = _extremes(self.hist_w if weekend else self.hist_l)
+            if top - bottom < 2:
                 return False
+            extremes = [h for h in range(self.H) if values[h] in (top, bottom)]
             x = rng.choice(extremes)
             near = 0
             m = sched[x]
@@ -1370,37 +1372,45 @@ class _Engine:
                 low = m & -m
                 m ^= low
                 near |= win[low.bit_length() - 1]
+            if not near:
+                near = self.avail[x]
             around = sorted({h for d in range(self.n) if near >> d & 1 for h in occ[d]} - {x})
             group = [x, *rng.sample(around, min(len(around), 1 + rng.randrange(3)))]
             saved = {h: sched[h] for h in group}
-            want = {
-                h: [(saved[h] & wm).bit_count() + (1 if self.wl[h] == wlo else -1)]
-                if h == x
-                else [(saved[h] & wm).bit_count() + k for k in (0, -1, 1)]
-                for h in group
-            }
+            step = 1 if values[x] == bottom else -1
+            targets: dict[int, list[tuple[int, int]]] = {}
+            for h in group:
+                count, week = saved[h].bit_count(), (saved[h] & wm).bit_count()
+                shifts = [step] if h == x else [0, -step, step]
+                if weekend:
+                    targets[h] = [(count, week + k) for k in shifts]
+                else:
+                    targets[h] = [(count + k, -1) for k in shifts]
+            before = self.filled
             for h in group:
                 self._set(h, 0)
             done = True
             for h in group:
-                count = saved[h].bit_count()
                 room = sum(1 << d for d in range(self.n) if len(occ[d]) < cap[d])
-                for week in want[h]:
-                    if not 0 <= week <= count:
+                for count, week in targets[h]:
+                    if count < 0 or week > count or (weekend and week < 0):
                         continue
                     plan = self._plan(h, self.avail[h] & room, 0, week, 0)
                     if plan < 0 or plan.bit_count() < count:
                         continue
-                    plan = self._trim(plan, count, wm)
-                    if plan.bit_count() == count and (plan & wm).bit_count() == week:
+                    plan = self._trim(plan, count, wm if weekend else 0)
+                    if plan.bit_count() == count and (
+                        not weekend or (plan & wm).bit_count() == week
+                    ):
                         self._set(h, plan)
                         break
                 else:
                     done = False
                     break
-            if done:
+            if done and self.filled >= before:
                 new = self.objective()
-                if new[0] <= cur[0] and new[2:] < cur[2:]:
+                better = new[0] <= cur[0] and new[2:] < cur[2:] if weekend else new[:2] < cur[:2]
+                if better:
                     self._replans.clear()
                     self._plans.clear()
                     return True

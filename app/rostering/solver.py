@@ -348,6 +348,7 @@ _MOVER_DEPTH = 3
 _RESTARTS = 16
 _LAGRANGE_STEPS = 60
 _LNS_ROUNDS = 300
+_STARTS = 4
 
 
 def _extremes(hist: dict[int, int]) -> tuple[int, int, int, int]:
@@ -1888,78 +1889,90 @@ class _Engine:
         )
 
 
-def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
-    """Return a valid roster, lower bounds on its figures, and whether it is proved optimal."""
-    deadline = time.perf_counter() + time_budget_s
+def _better(a: _Engine, b: _Engine) -> bool:
+    """Is roster ``a`` better than ``b`` on the figures, in their order?"""
+    fa, fb = a.figures(), b.figures()
+    key_a = (fa.unfilled, fa.spread, fa.weekend_spread, a.objective())
+    key_b = (fb.unfilled, fb.spread, fb.weekend_spread, b.objective())
+    return key_a < key_b
+
+
+def _construct(
+    problem: Problem, deadline: float
+) -> tuple[_Engine, list[int], int, list[float] | None]:
+    """Best first roster of several constructions, the most places any roster fills,
+    and night prices when places must stay empty."""
     eng = _Engine(problem)
     eng.greedy(0)
     caps = [eng._max_shifts(m) for m in eng.avail]
-    filled_ub = eng.places
-    if eng.filled < eng.places:
-        eng.fill(deadline, replan=False)
-        filled_ub = eng.filled_upper_bound(caps)
-        # other constructions, then restarts with tie-breaks drawn from the seed
-        for restart, variant in [(0, 1), (0, 2), *((k, 1 + k % 2) for k in range(1, _RESTARTS))]:
+    if eng.filled >= eng.places:
+        return eng, caps, eng.places, None
+    eng.fill(deadline, replan=False)
+    filled_ub = eng.filled_upper_bound(caps)
+    # other constructions, then restarts with tie-breaks drawn from the seed
+    for restart, variant in [(0, 1), (0, 2), *((k, 1 + k % 2) for k in range(1, _RESTARTS))]:
+        if eng.filled >= filled_ub or time.perf_counter() > deadline:
+            break
+        other = _Engine(problem, restart)
+        other.greedy(variant)
+        other.fill(deadline, replan=False)
+        if _better(other, eng):
+            eng = other
+    price = None
+    if eng.filled < filled_ub:
+        lagrange_ub, price = eng.lagrange(_LAGRANGE_STEPS, deadline)
+        filled_ub = min(filled_ub, lagrange_ub)
+        for restart in range(_RESTARTS // 2):
             if eng.filled >= filled_ub or time.perf_counter() > deadline:
                 break
-            other = _Engine(problem, restart)
-            other.greedy(variant)
-            other.fill(deadline, replan=False)
-            if other.filled > eng.filled or (
-                other.filled == eng.filled and other.objective() < eng.objective()
-            ):
+            other = _priced_start(problem, restart, price, deadline)
+            if _better(other, eng):
                 eng = other
-        if eng.filled < filled_ub:
-            lagrange_ub, price = eng.lagrange(_LAGRANGE_STEPS, deadline)
-            filled_ub = min(filled_ub, lagrange_ub)
-            for restart in range(_RESTARTS // 2):
-                if eng.filled >= filled_ub or time.perf_counter() > deadline:
-                    break
-                other = _Engine(problem, restart)
-                if restart % 2:
-                    other.greedy(1, price)
-                else:
-                    # least flexible households first, ties by the seeded rank
-                    most = [other._max_shifts(m) for m in other.avail]
-                    other.priced_greedy(
-                        price, sorted(range(other.H), key=lambda h: (most[h], other.rank[h]))
-                    )
-                other.fill(deadline, replan=False)
-                if other.filled > eng.filled or (
-                    other.filled == eng.filled and other.objective() < eng.objective()
-                ):
-                    eng = other
-        if eng.filled < filled_ub:
-            eng.lns_fill(price, filled_ub, _LNS_ROUNDS, deadline)
-            eng.fill(deadline, replan=False)
-        if eng.filled < filled_ub:
-            eng.fill(deadline, replan=True)
-    spread_lb = _spread_bound(eng.prior, caps, eng.filled, filled_ub)
-    eng.improve(False, spread_lb, deadline)
+    if eng.filled < filled_ub and price is not None:
+        eng.lns_fill(price, filled_ub, _LNS_ROUNDS, deadline)
+        eng.fill(deadline, replan=False)
+    if eng.filled < filled_ub:
+        eng.fill(deadline, replan=True)
+    return eng, caps, filled_ub, price
+
+
+def _priced_start(problem: Problem, restart: int, price: list[float], deadline: float) -> _Engine:
+    """A construction guided by night prices, tie-breaks from ``restart``."""
+    eng = _Engine(problem, restart)
+    if restart % 2:
+        eng.greedy(1, price)
+    else:
+        # least flexible households first, ties by the seeded rank
+        most = [eng._max_shifts(m) for m in eng.avail]
+        eng.priced_greedy(price, sorted(range(eng.H), key=lambda h: (most[h], eng.rank[h])))
+    eng.fill(deadline, replan=False)
+    return eng
+
+
+def _improve(eng: _Engine, filled_ub: int, bounds: Figures, deadline: float) -> None:
+    """Local search on the figures in their order: spread, then weekend spread."""
+    eng.improve(False, bounds.spread, deadline)
     if eng.filled < filled_ub and eng.fill(deadline, replan=True):
-        eng.improve(False, spread_lb, deadline)
-    spread = eng.objective()[0]
-    if eng.filled == filled_ub and spread > spread_lb:
-        spread_lb = eng.refine_spread_bound(spread_lb, spread, eng.filled, caps, deadline)
+        eng.improve(False, bounds.spread, deadline)
+    eng.improve(True, bounds.weekend_spread, deadline)
+
+
+def _bounds(eng: _Engine, caps: list[int], filled_ub: int, deadline: float) -> Figures:
+    """Lower bounds on the optimum's figures, given roster ``eng`` (sharper when it
+    fills the most places any roster can, so the optimum fills as many)."""
+    figs = eng.figures()
+    spread_lb = _spread_bound(eng.prior, caps, eng.filled, filled_ub)
+    proved_fill = eng.filled == filled_ub
+    if proved_fill and figs.spread > spread_lb:
+        spread_lb = eng.refine_spread_bound(spread_lb, figs.spread, eng.filled, caps, deadline)
     weekend_caps = [eng._max_shifts(m & eng.weekend_mask) for m in eng.avail]
     weekday_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if not eng.wk[d])
     weekend_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if eng.wk[d])
     weekend_lb = _spread_bound(
         eng.prior_w, weekend_caps, max(0, eng.filled - weekday_room), weekend_room
     )
-    spread = eng.objective()[0]
-    if eng.objective()[2] > weekend_lb:
-        weekend_lb = _weekend_bound(
-            eng,
-            weekend_lb,
-            eng.objective()[2],
-            range(spread_lb, spread + 1),
-            range(eng.filled, filled_ub),
-            caps,
-        )
-    eng.improve(True, weekend_lb, deadline)
-    figs = eng.figures()
-    if figs.weekend_spread > weekend_lb:
+    # the optimum's spread is at most this roster's only when its fill is optimal
+    if proved_fill and figs.weekend_spread > weekend_lb:
         weekend_lb = _weekend_bound(
             eng,
             weekend_lb,
@@ -1968,9 +1981,39 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
             range(eng.filled, filled_ub),
             caps,
         )
-    bounds = Figures(eng.places - filled_ub, spread_lb, weekend_lb)
+    return Figures(eng.places - filled_ub, spread_lb, weekend_lb)
+
+
+def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
+    """Return a valid roster, lower bounds on its figures, and whether it is proved optimal.
+
+    Up to ``_STARTS`` starts (tie-breaks drawn from the seed) are improved in turn
+    while the best roster is not proved optimal and the budget lasts.
+    """
+    deadline = time.perf_counter() + time_budget_s
+    best, caps, filled_ub, price = _construct(problem, deadline)
+    bounds = _bounds(best, caps, filled_ub, deadline)
+    _improve(best, filled_ub, bounds, deadline)
+    bounds = _bounds(best, caps, filled_ub, deadline)
+    for start in range(1, _STARTS):
+        if best.figures() == bounds or time.perf_counter() > deadline:
+            break
+        if price is None:
+            other = _Engine(problem, _RESTARTS + start)
+            other.greedy(start % 3)
+            other.fill(deadline, replan=False)
+        else:
+            other = _priced_start(problem, _RESTARTS + start, price, deadline)
+            if other.filled < filled_ub:
+                other.lns_fill(price, filled_ub, _LNS_ROUNDS, deadline)
+                other.fill(deadline, replan=False)
+        _improve(other, filled_ub, bounds, deadline)
+        if _better(other, best):
+            best = other
+            bounds = _bounds(best, caps, filled_ub, deadline)
+    figs = best.figures()
     return Solution(
-        nights=eng.nights(),
+        nights=best.nights(),
         metrics=figs,
         bounds=bounds,
         proved_optimal=figs == bounds,

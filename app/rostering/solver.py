@@ -348,7 +348,7 @@ _MOVER_DEPTH = 3
 _RESTARTS = 16
 _LAGRANGE_STEPS = 60
 _LNS_ROUNDS = 300
-_STARTS = 4
+_STARTS = 6
 
 
 def _extremes(hist: dict[int, int]) -> tuple[int, int, int, int]:
@@ -494,6 +494,8 @@ class _Engine:
             self.hist_w[wload] = self.hist_w.get(wload, 0) + 1
         self.places = sum(self.cap)
         self.filled = 0
+        # later starts skip the costly moves that rarely pay (see improve)
+        self.thorough = True
         # re-planned schedules, valid until the next committed change
         self._replans: dict[tuple[int, int], tuple[int, int, int]] = {}
         self._plans: dict[tuple[int, int, int, int, int, int], int] = {}
@@ -869,11 +871,14 @@ class _Engine:
                 lambda _cur: self.segment_swaps(True, deadline),
                 lambda cur: self._improve_once(True, cur, False, deadline),
                 lambda _cur: self.lns_group(True, _LNS_ROUNDS // 3, deadline),
-                lambda _cur: self.pair_replan(True, deadline),
-                lambda cur: self._weekend_swap(cur, deadline),
-                lambda cur: self._improve_once(True, cur, True, deadline),
-                lambda _cur: self.ruin_repair(deadline),
             ]
+            if self.thorough:
+                moves += [
+                    lambda _cur: self.pair_replan(True, deadline),
+                    lambda cur: self._weekend_swap(cur, deadline),
+                    lambda cur: self._improve_once(True, cur, True, deadline),
+                    lambda _cur: self.ruin_repair(deadline),
+                ]
         else:
             moves = [
                 lambda cur: self._improve_once(False, cur, False, deadline),
@@ -2004,9 +2009,7 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
             other.fill(deadline, replan=False)
         else:
             other = _priced_start(problem, _RESTARTS + start, price, deadline)
-            if other.filled < filled_ub:
-                other.lns_fill(price, filled_ub, _LNS_ROUNDS, deadline)
-                other.fill(deadline, replan=False)
+        other.thorough = False
         _improve(other, filled_ub, bounds, deadline)
         if _better(other, best):
             best = other

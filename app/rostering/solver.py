@@ -1883,6 +1883,19 @@ class _Engine:
 
     # -- output --
 
+    def roster_is_valid(self) -> bool:
+        """Re-check every hard rule on the whole roster (a guard, not a search step)."""
+        for d in range(self.n):
+            members = self.occ[d]
+            if len(members) > self.cap[d] or len(set(members)) != len(members):
+                return False
+            if any(not self.sched[h] >> d & 1 for h in members):
+                return False
+        shifts = sum(len(members) for members in self.occ)
+        return shifts == sum(m.bit_count() for m in self.sched) and all(
+            self._valid(h) for h in range(self.H)
+        )
+
     def figures(self) -> Figures:
         spread, _, weekend, _ = self.objective()
         return Figures(self.places - self.filled, spread, weekend)
@@ -2014,6 +2027,10 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
         if _better(other, best):
             best = other
             bounds = _bounds(best, caps, filled_ub, deadline)
+    if not best.roster_is_valid():  # never expected; a plain greedy roster is always valid
+        best = _Engine(problem)
+        best.greedy(0)
+        bounds = Figures(best.places - filled_ub, 0, 0)
     figs = best.figures()
     return Solution(
         nights=best.nights(),

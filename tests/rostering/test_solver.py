@@ -248,3 +248,24 @@ def test_defaults() -> None:
     assert len(problem.dates) == 28
     household = problem.households[0]
     assert (household.exempt, household.prior_shifts, household.last_shift_date) == (False, 0, None)
+
+
+def test_the_final_guard_catches_a_broken_roster() -> None:
+    from app.rostering.solver import _Engine
+
+    problem = parse_problem(
+        {
+            "month": "2026-12",
+            "team_size": 1,
+            "min_gap_days": 3,
+            "households": [{"id": "A"}, {"id": "B", "unavailable": ["2026-12-03"]}],
+        }
+    )
+    engine = _Engine(problem)
+    engine.greedy(0)
+    assert engine.roster_is_valid()
+    engine._set(0, 0b11)  # A on two consecutive nights
+    assert not engine.roster_is_valid()
+    engine._set(0, 0)
+    engine._set(1, 1 << 2)  # B on a night it is away
+    assert not engine.roster_is_valid()

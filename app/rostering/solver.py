@@ -57,6 +57,8 @@ class ProblemError(ValueError):
 
 @dataclass(frozen=True)
 class Household:
+    """One household of the RT, as roster-problem.md describes it."""
+
     id: str
     exempt: bool = False
     unavailable: frozenset[date] = frozenset()
@@ -67,6 +69,8 @@ class Household:
 
 @dataclass(frozen=True)
 class Problem:
+    """One RT and one month; build it with ``parse_problem`` to have it validated."""
+
     year: int
     month: int
     team_size: int
@@ -115,6 +119,8 @@ class Problem:
 
 @dataclass(frozen=True)
 class Figures:
+    """The three fairness figures, in their order of priority."""
+
     unfilled: int
     spread: int
     weekend_spread: int
@@ -130,6 +136,8 @@ class Figures:
 
 @dataclass(frozen=True)
 class Solution:
+    """A valid roster, its figures, lower bounds on the optimum's, and the proof flag."""
+
     nights: tuple[tuple[date, tuple[str, ...]], ...]
     metrics: Figures
     bounds: Figures
@@ -2006,7 +2014,10 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
     """Return a valid roster, lower bounds on its figures, and whether it is proved optimal.
 
     Up to ``_STARTS`` starts (tie-breaks drawn from the seed) are improved in turn
-    while the best roster is not proved optimal and the budget lasts.
+    while the best roster is not proved optimal and the budget lasts.  The same
+    problem and seed give the same roster whenever the search ends before the
+    budget does; a search cut short by the budget may end elsewhere on a slower
+    machine (still valid, with honest bounds).
     """
     deadline = time.perf_counter() + time_budget_s
     best, caps, filled_ub, price = _construct(problem, deadline)

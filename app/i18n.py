@@ -19,6 +19,12 @@ DEFAULT_LANGUAGE: Language = "id"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 
+class Msg(str):
+    """A message id given as a parameter of another message; translated with it."""
+
+    __slots__ = ()
+
+
 def N_(message: str) -> str:
     """Mark a message for extraction without translating it yet."""
     return message
@@ -41,7 +47,15 @@ def gettext(message: str, language: str, **params: object) -> str:
         entry = catalog.get(message)
         if entry is not None and entry.string and not entry.fuzzy:
             text = str(entry.string)
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    filled = {
+        k: gettext(v, language, **{n: p for n, p in params.items() if not isinstance(p, Msg)})
+        if isinstance(v, Msg)
+        else v
+        for k, v in params.items()
+    }
+    return text.format(**filled)
 
 
 def negotiate(accept_language: str | None, default: Language = DEFAULT_LANGUAGE) -> Language:

@@ -9,10 +9,12 @@ from app.idempotency.models import IdempotencyRecord
 from app.notifications.models import OutboxMessage
 from app.rostering.models import (
     Assignment,
+    CalendarFeed,
     CalendarOverride,
     Roster,
     RosterComment,
     RosterNight,
+    SwapOffer,
 )
 
 __all__ = [
@@ -22,6 +24,7 @@ __all__ = [
     "AuditEntry",
     "AwayPeriod",
     "Base",
+    "CalendarFeed",
     "CalendarOverride",
     "Grant",
     "Household",
@@ -33,5 +36,6 @@ __all__ = [
     "RosterComment",
     "RosterNight",
     "SignInLink",
+    "SwapOffer",
     "User",
 ]

@@ -4,7 +4,17 @@ import enum
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, Index, Integer, String, Time
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Time,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime
@@ -71,5 +81,7 @@ class Area(Base):
     )
     # Days members may comment on a draft before it can be published (0: publish at once).
     objection_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Whether a swap or take waits for the RT head's approval.
+    swap_needs_approval: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -70,6 +70,7 @@ class PatrolSettings(BaseModel):
     weekend_nights: list[Weekday] | None = None
     fairness_window_months: Annotated[int, Field(ge=1, le=60)] | None = None
     objection_days: Annotated[int, Field(ge=0, le=14)] | None = None
+    swap_needs_approval: bool | None = None
 
 
 class AreaCreate(PatrolSettings):
@@ -98,6 +99,7 @@ class PatrolSettingsRead(BaseModel):
     weekend_nights: list[str]
     fairness_window_months: int
     objection_days: int
+    swap_needs_approval: bool
 
 
 class AreaRead(BaseModel):

@@ -139,7 +139,7 @@ def import_households(
 
 @router.get(
     "/areas/{area_id}/households/export",
-    response_class=Response,
+    response_model=None,
     responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
 def export_households(

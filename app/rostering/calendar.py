@@ -22,7 +22,7 @@ def parse_month(text: str) -> tuple[int, int]:
     if len(text) != 7 or text[4] != "-":
         raise ValueError("month must be YYYY-MM")
     year, month = int(text[:4]), int(text[5:])
-    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
+    if not 1 <= month <= 12 or not 1900 <= year <= 2200:
         raise ValueError("month must be YYYY-MM")
     return year, month
 

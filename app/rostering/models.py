@@ -15,6 +15,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime
@@ -88,6 +89,13 @@ class Assignment(Base):
         Enum(AssignmentStatus, name="assignment_status", native_enum=False, length=16),
         default=AssignmentStatus.scheduled,
     )
+    # Someone covering this household's turn: another resident's household, or a paid
+    # substitute by name. The turn still counts as this household's.
+    stand_in_household_id: Mapped[int | None] = mapped_column(
+        ForeignKey("household.id", ondelete="SET NULL")
+    )
+    stand_in_name: Mapped[str | None] = mapped_column(String(120))
+    stand_in_paid: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
 
 class CalendarOverride(Base):
@@ -119,3 +127,62 @@ class RosterComment(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class OfferStatus(enum.StrEnum):
+    open = "open"
+    pending = "pending"  # taken, waiting for the RT head where the RT asks for approval
+    done = "done"
+    refused = "refused"
+    cancelled = "cancelled"
+    expired = "expired"
+
+
+class SwapOffer(Base):
+    """A household offers one of its nights; another takes it, or swaps one of its own."""
+
+    __tablename__ = "swap_offer"
+    __table_args__ = (Index("ix_swap_offer_roster_id_status", "roster_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roster_id: Mapped[int] = mapped_column(ForeignKey("roster.id", ondelete="CASCADE"))
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"))
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id", ondelete="CASCADE"))
+    status: Mapped[OfferStatus] = mapped_column(
+        Enum(OfferStatus, name="offer_status", native_enum=False, length=16),
+        default=OfferStatus.open,
+    )
+    note: Mapped[str | None] = mapped_column(String(200))
+    taker_household_id: Mapped[int | None] = mapped_column(
+        ForeignKey("household.id", ondelete="SET NULL")
+    )
+    # The taker's own night given in return, for a swap; None for a plain take.
+    swap_assignment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assignment.id", ondelete="SET NULL")
+    )
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The offer lapses when its night begins.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CalendarFeed(Base):
+    """A secret iCalendar address for one household's turns or a whole RT's roster."""
+
+    __tablename__ = "calendar_feed"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rt_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"), index=True)
+    # None: the feed of the whole RT.
+    household_id: Mapped[int | None] = mapped_column(
+        ForeignKey("household.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

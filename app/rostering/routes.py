@@ -3,6 +3,8 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Path as FastAPIPath
+from fastapi.responses import HTMLResponse
 
 from app.areas import service as areas
 from app.areas.models import Area
@@ -12,9 +14,10 @@ from app.auth.permissions import Permission
 from app.auth.service import Principal
 from app.db import DbSession
 from app.deps import Lang, Now, PathId
-from app.errors import ERROR_RESPONSES
+from app.errors import ERROR_RESPONSES, ErrorResponse
 from app.households import service as households
-from app.rostering import calendar, service
+from app.households.routes import HOUSEHOLD
+from app.rostering import calendar, exports, service, swaps
 from app.rostering.models import Roster
 from app.rostering.schemas import (
     AssignmentRead,
@@ -23,13 +26,20 @@ from app.rostering.schemas import (
     CommentCreate,
     CommentRead,
     DraftRequest,
+    FeedRead,
     Month,
     NightRead,
+    OfferCreate,
+    OfferRead,
+    OfferTake,
     OverrideCreate,
     OverrideRead,
     RosterFigures,
     RosterRead,
     RosterSummary,
+    StandInSet,
+    TurnRead,
+    WhatsAppRead,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["rosters"], responses=ERROR_RESPONSES)
@@ -227,3 +237,213 @@ def remove_override(
         session, service.get_override(session, override_id), actor_id=principal.user.id, now=now
     )
     return Response(status_code=204)
+
+
+# --- swaps and stand-ins ---------------------------------------------------------------------
+
+ASSIGNMENT = Target(
+    "assignment_id", lambda session, aid: [swaps.rt_path_of_assignment(session, aid)]
+)
+OFFER = Target("offer_id", lambda session, oid: [swaps.rt_path_of_offer(session, oid)])
+FEED = Target(
+    "feed_id",
+    lambda session, fid: [areas.get_area(session, exports.get_feed(session, fid).rt_id).path],
+)
+TurnReader = Annotated[Principal, Depends(require(Permission.read_roster, ASSIGNMENT))]
+OfferReader = Annotated[Principal, Depends(require(Permission.read_roster, OFFER))]
+OfferDecider = Annotated[Principal, Depends(require(Permission.manage_roster, OFFER))]
+FeedReader = Annotated[Principal, Depends(require(Permission.read_roster, FEED))]
+HouseholdRosterReader = Annotated[Principal, Depends(require(Permission.read_roster, HOUSEHOLD))]
+
+
+@router.post("/assignments/{assignment_id}/offer", status_code=201, response_model=OfferRead)
+def offer_turn(
+    assignment_id: PathId,
+    data: OfferCreate,
+    session: DbSession,
+    principal: TurnReader,
+    now: Now,
+) -> OfferRead:
+    """Offer one of your household's turns to the RT (the RT head may do it for you)."""
+    made = swaps.offer(
+        session, principal, swaps.get_assignment(session, assignment_id), data.note, now
+    )
+    return OfferRead.model_validate(made)
+
+
+@router.get("/rosters/{roster_id}/offers", response_model=list[OfferRead])
+def list_offers(
+    roster_id: PathId, session: DbSession, _: RosterReader, now: Now
+) -> list[OfferRead]:
+    """Turns on offer on this roster that have not lapsed."""
+    roster = service.get_roster(session, roster_id)
+    return [OfferRead.model_validate(o) for o in swaps.open_offers(session, roster, now)]
+
+
+@router.post("/offers/{offer_id}/take", response_model=OfferRead)
+def take_offer(
+    offer_id: PathId, data: OfferTake, session: DbSession, principal: OfferReader, now: Now
+) -> OfferRead:
+    """Take an offered turn, or swap one of yours for it; every hard rule is checked."""
+    done = swaps.take(
+        session,
+        principal,
+        swaps.get_offer(session, offer_id),
+        household_id=data.household_id,
+        swap_assignment_id=data.swap_assignment_id,
+        now=now,
+    )
+    return OfferRead.model_validate(done)
+
+
+@router.post("/offers/{offer_id}/approve", response_model=OfferRead)
+def approve_offer(
+    offer_id: PathId, session: DbSession, principal: OfferDecider, now: Now
+) -> OfferRead:
+    """Approve a swap that waits for the RT head."""
+    found = swaps.get_offer(session, offer_id)
+    return OfferRead.model_validate(swaps.decide(session, principal, found, approve=True, now=now))
+
+
+@router.post("/offers/{offer_id}/refuse", response_model=OfferRead)
+def refuse_offer(
+    offer_id: PathId, session: DbSession, principal: OfferDecider, now: Now
+) -> OfferRead:
+    """Refuse a swap that waits for the RT head."""
+    found = swaps.get_offer(session, offer_id)
+    return OfferRead.model_validate(swaps.decide(session, principal, found, approve=False, now=now))
+
+
+@router.delete("/offers/{offer_id}", response_model=OfferRead)
+def cancel_offer(
+    offer_id: PathId, session: DbSession, principal: OfferReader, now: Now
+) -> OfferRead:
+    """Withdraw an offer."""
+    found = swaps.get_offer(session, offer_id)
+    return OfferRead.model_validate(swaps.cancel(session, principal, found, now))
+
+
+@router.put("/assignments/{assignment_id}/stand-in", response_model=TurnRead)
+def set_stand_in(
+    assignment_id: PathId,
+    data: StandInSet,
+    session: DbSession,
+    principal: TurnReader,
+    now: Now,
+) -> TurnRead:
+    """Someone else covers this turn: a resident household or a paid substitute."""
+    turn = swaps.set_stand_in(
+        session,
+        principal,
+        swaps.get_assignment(session, assignment_id),
+        household_id=data.household_id,
+        name=data.name,
+        paid=data.paid,
+        now=now,
+    )
+    return TurnRead.model_validate(turn)
+
+
+@router.delete("/assignments/{assignment_id}/stand-in", response_model=TurnRead)
+def clear_stand_in(
+    assignment_id: PathId, session: DbSession, principal: TurnReader, now: Now
+) -> TurnRead:
+    """The household takes its turn itself again."""
+    turn = swaps.clear_stand_in(
+        session, principal, swaps.get_assignment(session, assignment_id), now
+    )
+    return TurnRead.model_validate(turn)
+
+
+# --- exports ---------------------------------------------------------------------------------
+
+
+@router.get(
+    "/rosters/{roster_id}/export.csv",
+    response_model=None,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
+def export_csv(roster_id: PathId, session: DbSession, _: RosterReader, lang: Lang) -> Response:
+    """The roster as CSV, one row a turn."""
+    roster = service.get_roster(session, roster_id)
+    return Response(
+        content=exports.roster_csv(session, roster, lang),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="ronda-{roster.month}.csv"'},
+    )
+
+
+@router.get("/rosters/{roster_id}/whatsapp", response_model=WhatsAppRead)
+def export_whatsapp(
+    roster_id: PathId, session: DbSession, _: RosterReader, lang: Lang
+) -> WhatsAppRead:
+    """The month as text to paste into the RT's WhatsApp group, and a wa.me share link."""
+    text, url = exports.whatsapp_text(session, service.get_roster(session, roster_id), lang)
+    return WhatsAppRead(text=text, share_url=url)
+
+
+@router.get(
+    "/rosters/{roster_id}/print",
+    response_model=None,
+    responses={200: {"content": {"text/html": {"schema": {"type": "string"}}}}},
+)
+def export_print(
+    roster_id: PathId, session: DbSession, _: RosterReader, lang: Lang
+) -> HTMLResponse:
+    """An A4 page for the pos kamling: the whole month on one sheet."""
+    return HTMLResponse(exports.print_html(session, service.get_roster(session, roster_id), lang))
+
+
+@router.post("/households/{household_id}/calendar-feed", status_code=201, response_model=FeedRead)
+def household_feed(
+    household_id: PathId, session: DbSession, principal: HouseholdRosterReader, now: Now
+) -> FeedRead:
+    """A secret iCalendar address with this household's turns (a new one replaces the old)."""
+    household = households.get_household(session, household_id)
+    rt = areas.get_area(session, household.rt_id)
+    swaps.check_acts_for(session, principal, rt, household.id)
+    feed, secret = exports.create_feed(session, rt, household, actor_id=principal.user.id, now=now)
+    return FeedRead(id=feed.id, url=f"/ical/{secret}.ics")
+
+
+@router.post("/areas/{area_id}/calendar-feed", status_code=201, response_model=FeedRead)
+def rt_feed(area_id: PathId, session: DbSession, principal: RTRosterManager, now: Now) -> FeedRead:
+    """A secret iCalendar address with the RT's whole roster (a new one replaces the old)."""
+    feed, secret = exports.create_feed(
+        session, _rt(session, area_id), None, actor_id=principal.user.id, now=now
+    )
+    return FeedRead(id=feed.id, url=f"/ical/{secret}.ics")
+
+
+@router.delete("/calendar-feeds/{feed_id}", status_code=204)
+def revoke_feed(feed_id: PathId, session: DbSession, principal: FeedReader, now: Now) -> Response:
+    """Stop a calendar address from answering."""
+    feed = exports.get_feed(session, feed_id)
+    rt = areas.get_area(session, feed.rt_id)
+    if feed.household_id is None:
+        principal.check(Permission.manage_roster, rt)
+    else:
+        swaps.check_acts_for(session, principal, rt, feed.household_id)
+    exports.revoke_feed(session, feed, actor_id=principal.user.id, now=now)
+    return Response(status_code=204)
+
+
+feeds_router = APIRouter(tags=["rosters"])
+
+
+@feeds_router.get(
+    "/ical/{token}.ics",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/calendar": {"schema": {"type": "string"}}}},
+        404: {"model": ErrorResponse, "description": "Unknown or revoked address"},
+    },
+)
+def ical_feed(
+    token: Annotated[str, FastAPIPath(max_length=64)], session: DbSession, now: Now
+) -> Response:
+    """The calendar at a secret address: subscribe to it from a phone's calendar."""
+    feed = exports.feed_by_secret(session, token)
+    return Response(
+        content=exports.feed_ical(session, feed, now), media_type="text/calendar; charset=utf-8"
+    )

@@ -13,9 +13,10 @@ from pydantic import (
 )
 
 from app.areas.schemas import LocalTime
-from app.rostering.models import AssignmentStatus, RosterStatus
+from app.deps import BodyId
+from app.rostering.models import AssignmentStatus, OfferStatus, RosterStatus
 
-Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+Month = Annotated[str, StringConstraints(pattern=r"^20\d\d-(0[1-9]|1[0-2])$")]
 
 
 class DraftRequest(BaseModel):
@@ -142,3 +143,65 @@ class OverrideRead(BaseModel):
     patrol_start: LocalTime | None
     patrol_end: LocalTime | None
     note: str | None
+
+
+class OfferCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+
+class OfferTake(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    household_id: BodyId | None = Field(
+        default=None, description="The taking household; the RT head acting for someone"
+    )
+    swap_assignment_id: BodyId | None = Field(
+        default=None, description="One of the taker's own turns given in return"
+    )
+
+
+class OfferRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    roster_id: int
+    assignment_id: int
+    household_id: int
+    status: OfferStatus
+    note: str | None
+    taker_household_id: int | None
+    swap_assignment_id: int | None
+    expires_at: datetime
+    decided_at: datetime | None
+
+
+class StandInSet(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    household_id: BodyId | None = Field(default=None, description="A resident household")
+    name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=120)] | None = None
+    paid: bool = False
+
+
+class TurnRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    household_id: int
+    night_date: date
+    status: AssignmentStatus
+    stand_in_household_id: int | None
+    stand_in_name: str | None
+    stand_in_paid: bool
+
+
+class WhatsAppRead(BaseModel):
+    text: str
+    share_url: str
+
+
+class FeedRead(BaseModel):
+    id: int
+    url: str = Field(description="Secret address; anyone with it can read the feed")

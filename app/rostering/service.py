@@ -654,6 +654,7 @@ class BoardRow:
 
 def fairness_board(session: Session, rt: Area, month: str) -> list[BoardRow]:
     """Each household's turns over the window before ``month`` and on its roster, if any."""
+    check_month(month)
     context = build_problem(session, rt, month)
     roster = find_roster(session, rt, month)
     mine: dict[int, list[tuple[date, bool]]] = defaultdict(list)

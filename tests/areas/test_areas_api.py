@@ -38,6 +38,7 @@ def test_an_rt_gets_default_patrol_settings(admin_client: TestClient) -> None:
         "weekend_nights": ["fri", "sat"],
         "fairness_window_months": 12,
         "objection_days": 0,
+        "swap_needs_approval": False,
     }
     assert tree["rw1"]["patrol"] is None
     assert rt["path"] == f"{tree['rw1']['path']}{rt['id']}/"

@@ -23,8 +23,15 @@ from app.households import service as households
 from app.households.models import AwayPeriod, Household, Member
 from app.households.schemas import AwayCreate
 from app.models import Base
+from app.rostering import exports
 from app.rostering import service as rostering
-from app.rostering.models import Assignment, CalendarOverride, Roster
+from app.rostering.models import (
+    Assignment,
+    CalendarFeed,
+    CalendarOverride,
+    Roster,
+    SwapOffer,
+)
 from tests.factories import bearer, make_area, make_household, make_user
 
 
@@ -39,6 +46,9 @@ class World:
     other_away: AwayPeriod
     other_roster: Roster
     other_override: CalendarOverride
+    other_assignment: Assignment
+    other_offer: SwapOffer
+    other_feed: CalendarFeed
 
 
 def build_world(session: Session, now: Any) -> World:
@@ -75,7 +85,25 @@ def build_world(session: Session, now: Any) -> World:
         now=now,
     )
     other_roster = rostering.generate_draft(session, other_rt, "2026-12", actor_id=None, now=now)
+    rostering.publish(session, other_roster, actor_id=None, now=now)
+    other_assignment = session.scalars(
+        select(Assignment).where(Assignment.roster_id == other_roster.id).order_by(Assignment.id)
+    ).first()
+    assert other_assignment is not None
+    other_offer = SwapOffer(
+        roster_id=other_roster.id,
+        assignment_id=other_assignment.id,
+        household_id=other_assignment.household_id,
+        created_at=now,
+        expires_at=now.replace(year=2027),
+    )
+    session.add(other_offer)
+    other_feed, _secret = exports.create_feed(session, other_rt, None, actor_id=None, now=now)
+    session.flush()
     return World(
+        other_assignment=other_assignment,
+        other_offer=other_offer,
+        other_feed=other_feed,
         home={"kelurahan": home_kel, "rw": home_rw, "rt": home_rt},
         other_roster=other_roster,
         other_override=other_override,
@@ -100,6 +128,9 @@ FACTORIES: dict[str, Callable[[World], int]] = {
     "away_id": lambda w: w.other_away.id,
     "roster_id": lambda w: w.other_roster.id,
     "override_id": lambda w: w.other_override.id,
+    "assignment_id": lambda w: w.other_assignment.id,
+    "offer_id": lambda w: w.other_offer.id,
+    "feed_id": lambda w: w.other_feed.id,
 }
 
 # Valid bodies, so a refusal is the guard's and not the validator's.
@@ -137,6 +168,11 @@ BODIES |= {
         "end_date": "2026-12-01",
         "team_size": 0,
     },
+}
+BODIES |= {
+    ("POST", "/api/v1/assignments/{assignment_id}/offer"): lambda w: {"note": "x"},
+    ("POST", "/api/v1/offers/{offer_id}/take"): lambda w: {},
+    ("PUT", "/api/v1/assignments/{assignment_id}/stand-in"): lambda w: {"name": "Joko"},
 }
 QUERIES: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/api/v1/areas/{area_id}/fairness"): {"month": "2026-12"},
@@ -237,7 +273,18 @@ def content_state(session: Session) -> Any:
         + [(h.id, h.head_name, h.status, h.phone) for h in houses]
         + [(m.id, m.name, m.phone, m.user_id) for m in members]
         + sorted(session.execute(select(Roster.id, Roster.status, Roster.generated_at)).all())
-        + sorted(session.execute(select(Assignment.id, Assignment.status)).all())
+        + sorted(
+            session.execute(
+                select(
+                    Assignment.id,
+                    Assignment.status,
+                    Assignment.household_id,
+                    Assignment.stand_in_name,
+                )
+            ).all()
+        )
+        + sorted(session.execute(select(SwapOffer.id, SwapOffer.status)).all())
+        + sorted(session.execute(select(CalendarFeed.id, CalendarFeed.revoked_at)).all())
     )
 
 

@@ -117,9 +117,12 @@ def test_tiny_budget_is_still_valid(problem: dict[str, Any]) -> None:
 @given(problems())
 def test_figures_are_optimal_by_brute_bound(problem: dict[str, Any]) -> None:
     # Whatever the solver proves, no other seed finds a lexicographically better roster.
-    base = solve(parse_problem(problem)).metrics
+    # (One solution is judged by its own proof flag: under load a run cut short by the
+    # time budget may differ from the next run of the same input.)
+    solution = solve(parse_problem(problem))
+    base = solution.metrics
     other = solve(parse_problem(dict(problem, seed=problem["seed"] + 1))).metrics
     key = (base.unfilled, base.spread, base.weekend_spread)
     other_key = (other.unfilled, other.spread, other.weekend_spread)
-    if solve(parse_problem(problem)).proved_optimal:
+    if solution.proved_optimal:
         assert key <= other_key

@@ -13,6 +13,7 @@ from app.config import Settings, get_settings
 from app.db import DbSession, make_engine, make_sessionmaker
 from app.errors import ErrorResponse, install_error_handlers
 from app.households.routes import router as households_router
+from app.patrols.routes import router as patrols_router
 from app.rostering.routes import feeds_router
 from app.rostering.routes import router as rostering_router
 
@@ -38,6 +39,7 @@ def create_app(
     app.include_router(households_router)
     app.include_router(rostering_router)
     app.include_router(feeds_router)
+    app.include_router(patrols_router)
 
     @app.get(
         "/healthz",

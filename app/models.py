@@ -7,6 +7,14 @@ from app.db import Base
 from app.households.models import AwayPeriod, Household, Member
 from app.idempotency.models import IdempotencyRecord
 from app.notifications.models import OutboxMessage
+from app.patrols.models import (
+    CheckIn,
+    Fine,
+    HouseWatch,
+    HouseWatchCheck,
+    LogEntry,
+    NightLog,
+)
 from app.rostering.models import (
     Assignment,
     CalendarFeed,
@@ -26,11 +34,17 @@ __all__ = [
     "Base",
     "CalendarFeed",
     "CalendarOverride",
+    "CheckIn",
+    "Fine",
     "Grant",
+    "HouseWatch",
+    "HouseWatchCheck",
     "Household",
     "IdempotencyRecord",
+    "LogEntry",
     "LoginThrottle",
     "Member",
+    "NightLog",
     "OutboxMessage",
     "Roster",
     "RosterComment",

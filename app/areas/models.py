@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Time,
     false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -83,5 +84,9 @@ class Area(Base):
     objection_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Whether a swap or take waits for the RT head's approval.
     swap_needs_approval: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The no-show rule: a missed turn is owed again (make-up) and/or costs a fine. Without
+    # make-up, a paid fine settles the turn.
+    noshow_makeup: Mapped[bool] = mapped_column(default=True, server_default=true())
+    noshow_fine_rupiah: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

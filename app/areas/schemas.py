@@ -71,6 +71,8 @@ class PatrolSettings(BaseModel):
     fairness_window_months: Annotated[int, Field(ge=1, le=60)] | None = None
     objection_days: Annotated[int, Field(ge=0, le=14)] | None = None
     swap_needs_approval: bool | None = None
+    noshow_makeup: bool | None = None
+    noshow_fine_rupiah: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
 
 
 class AreaCreate(PatrolSettings):
@@ -100,6 +102,8 @@ class PatrolSettingsRead(BaseModel):
     fairness_window_months: int
     objection_days: int
     swap_needs_approval: bool
+    noshow_makeup: bool
+    noshow_fine_rupiah: int
 
 
 class AreaRead(BaseModel):

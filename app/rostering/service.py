@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import case, delete, func, insert, select, text
+from sqlalchemy import ColumnElement, case, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from app.areas import service as areas
@@ -16,6 +16,7 @@ from app.errors import Conflict, Invalid, NotFound
 from app.households import service as households
 from app.households.models import AwayPeriod, Household, HouseholdStatus, Member
 from app.i18n import N_, gettext
+from app.patrols.models import Fine
 from app.rostering import calendar, solver
 from app.rostering.models import (
     Assignment,
@@ -34,8 +35,8 @@ from app.rostering.models import (
 # - scheduled (on a published roster): the night has not been closed yet; the turn
 #   is counted as it is expected to be served, and closing the night (attendance)
 #   replaces it with what happened before it can mislead a later month;
-# - absent: not served, so the turn is owed again through carry-over (a paid fine
-#   settling it is the RT's no-show rule, which the nights' ledger applies);
+# - absent: not served, so the turn is owed again through carry-over; except where
+#   the RT's no-show rule has no make-up: there a paid fine settles the turn;
 # - excused: not served either.
 SERVED = frozenset({AssignmentStatus.present, AssignmentStatus.covered})
 EXPECTED = frozenset({AssignmentStatus.scheduled})
@@ -140,19 +141,22 @@ class Carry:
 def carry_over(session: Session, rts: list[Area], month: str) -> dict[int, Carry]:
     """Turns per household on its RT's published rosters within the window before ``month``."""
     month_start = calendar.month_dates(month)[0]
-    counted = Assignment.status.in_(list(SERVED | EXPECTED))
     result: dict[int, Carry] = {}
-    by_window: dict[int, list[int]] = defaultdict(list)
+    groups: dict[tuple[int, bool], list[int]] = defaultdict(list)
     for rt in rts:
-        by_window[rt.fairness_window_months].append(rt.id)
-    for window, rt_ids in by_window.items():
+        groups[(rt.fairness_window_months, rt.noshow_makeup)].append(rt.id)
+    settled = Assignment.id.in_(select(Fine.assignment_id).where(Fine.paid_at.is_not(None)))
+    for (window, makeup), rt_ids in groups.items():
+        counted: ColumnElement[bool] = Assignment.status.in_(list(SERVED | EXPECTED))
+        if not makeup:
+            counted = counted | ((Assignment.status == AssignmentStatus.absent) & settled)
         window_start = calendar.month_dates(calendar.shift_month(month, -window))[0]
         rows = session.execute(
             select(
                 Assignment.household_id,
                 func.sum(case((counted, 1), else_=0)),
                 func.sum(case((counted & Assignment.weekend, 1), else_=0)),
-                func.sum(case((Assignment.status.in_(list(MISSED)), 1), else_=0)),
+                func.sum(case((Assignment.status.in_(list(MISSED)) & ~counted, 1), else_=0)),
                 func.max(Assignment.night_date),
             )
             .join(Roster, Roster.id == Assignment.roster_id)

@@ -39,6 +39,8 @@ def test_an_rt_gets_default_patrol_settings(admin_client: TestClient) -> None:
         "fairness_window_months": 12,
         "objection_days": 0,
         "swap_needs_approval": False,
+        "noshow_makeup": True,
+        "noshow_fine_rupiah": 0,
     }
     assert tree["rw1"]["patrol"] is None
     assert rt["path"] == f"{tree['rw1']['path']}{rt['id']}/"

@@ -23,6 +23,8 @@ from app.households import service as households
 from app.households.models import AwayPeriod, Household, Member
 from app.households.schemas import AwayCreate
 from app.models import Base
+from app.patrols import service as patrols
+from app.patrols.models import Fine, HouseWatch
 from app.rostering import exports
 from app.rostering import service as rostering
 from app.rostering.models import (
@@ -30,6 +32,7 @@ from app.rostering.models import (
     CalendarFeed,
     CalendarOverride,
     Roster,
+    RosterNight,
     SwapOffer,
 )
 from tests.factories import bearer, make_area, make_household, make_user
@@ -49,6 +52,9 @@ class World:
     other_assignment: Assignment
     other_offer: SwapOffer
     other_feed: CalendarFeed
+    other_night: RosterNight
+    other_watch: HouseWatch
+    other_fine: Fine
 
 
 def build_world(session: Session, now: Any) -> World:
@@ -99,8 +105,27 @@ def build_world(session: Session, now: Any) -> World:
     )
     session.add(other_offer)
     other_feed, _secret = exports.create_feed(session, other_rt, None, actor_id=None, now=now)
+    other_watch = patrols.add_watch(
+        session,
+        other_household,
+        start_date=date(2026, 12, 1),
+        end_date=date(2026, 12, 31),
+        note=None,
+        actor_id=other_head.id,
+        now=now,
+    )
+    other_fine = Fine(
+        household_id=other_assignment.household_id,
+        assignment_id=other_assignment.id,
+        amount_rupiah=10_000,
+        created_at=now,
+    )
+    session.add(other_fine)
     session.flush()
     return World(
+        other_night=session.get(RosterNight, other_assignment.night_id),
+        other_watch=other_watch,
+        other_fine=other_fine,
         other_assignment=other_assignment,
         other_offer=other_offer,
         other_feed=other_feed,
@@ -131,6 +156,9 @@ FACTORIES: dict[str, Callable[[World], int]] = {
     "assignment_id": lambda w: w.other_assignment.id,
     "offer_id": lambda w: w.other_offer.id,
     "feed_id": lambda w: w.other_feed.id,
+    "night_id": lambda w: w.other_night.id,
+    "watch_id": lambda w: w.other_watch.id,
+    "fine_id": lambda w: w.other_fine.id,
 }
 
 # Valid bodies, so a refusal is the guard's and not the validator's.
@@ -173,6 +201,20 @@ BODIES |= {
     ("POST", "/api/v1/assignments/{assignment_id}/offer"): lambda w: {"note": "x"},
     ("POST", "/api/v1/offers/{offer_id}/take"): lambda w: {},
     ("PUT", "/api/v1/assignments/{assignment_id}/stand-in"): lambda w: {"name": "Joko"},
+}
+BODIES |= {
+    ("POST", "/api/v1/nights/{night_id}/check-in"): lambda w: {},
+    ("POST", "/api/v1/nights/{night_id}/check-out"): lambda w: {},
+    ("POST", "/api/v1/nights/{night_id}/walk-in"): lambda w: {"name": "Penyusup"},
+    ("POST", "/api/v1/nights/{night_id}/log"): lambda w: {"kind": "aman"},
+    ("PUT", "/api/v1/assignments/{assignment_id}/attendance"): lambda w: {
+        "status": "present",
+        "reason": "dibetulkan",
+    },
+    ("POST", "/api/v1/households/{household_id}/house-watch"): lambda w: {
+        "start_date": "2026-12-01",
+        "end_date": "2026-12-02",
+    },
 }
 QUERIES: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/api/v1/areas/{area_id}/fairness"): {"month": "2026-12"},
@@ -285,6 +327,7 @@ def content_state(session: Session) -> Any:
         )
         + sorted(session.execute(select(SwapOffer.id, SwapOffer.status)).all())
         + sorted(session.execute(select(CalendarFeed.id, CalendarFeed.revoked_at)).all())
+        + sorted(session.execute(select(Fine.id, Fine.paid_at)).all())
     )
 
 

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format bench verify-solver messages clean
+.PHONY: run test lint format bench bench-city bench-checkin verify-solver messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -45,6 +45,13 @@ format: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_solver.py
+
+# Need PostgreSQL at 127.0.0.1:5432 (user postgres); each builds a database of its own.
+bench-city: $(VENV)/.installed-dev
+	$(BIN)/python bench/bench_draft_all.py
+
+bench-checkin: $(VENV)/.installed-dev
+	$(BIN)/python bench/bench_checkin.py
 
 verify-solver: $(VENV)/.installed-dev
 	$(BIN)/python bench/verify_solver.py

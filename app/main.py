@@ -13,6 +13,8 @@ from app.config import Settings, get_settings
 from app.db import DbSession, make_engine, make_sessionmaker
 from app.errors import ErrorResponse, install_error_handlers
 from app.households.routes import router as households_router
+from app.incidents.routes import public as incidents_public
+from app.incidents.routes import router as incidents_router
 from app.patrols.routes import router as patrols_router
 from app.rostering.routes import feeds_router
 from app.rostering.routes import router as rostering_router
@@ -40,6 +42,8 @@ def create_app(
     app.include_router(rostering_router)
     app.include_router(feeds_router)
     app.include_router(patrols_router)
+    app.include_router(incidents_router)
+    app.include_router(incidents_public)
 
     @app.get(
         "/healthz",

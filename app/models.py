@@ -6,6 +6,7 @@ from app.auth.models import AccessToken, Grant, LoginThrottle, SignInLink, User
 from app.db import Base
 from app.households.models import AwayPeriod, Household, Member
 from app.idempotency.models import IdempotencyRecord
+from app.incidents.models import Incident, IncidentEvent, IncidentPhoto, ReportRate
 from app.notifications.models import OutboxMessage
 from app.patrols.models import (
     CheckIn,
@@ -41,11 +42,15 @@ __all__ = [
     "HouseWatchCheck",
     "Household",
     "IdempotencyRecord",
+    "Incident",
+    "IncidentEvent",
+    "IncidentPhoto",
     "LogEntry",
     "LoginThrottle",
     "Member",
     "NightLog",
     "OutboxMessage",
+    "ReportRate",
     "Roster",
     "RosterComment",
     "RosterNight",

@@ -44,17 +44,31 @@ def current_principal(
     return service.authenticate_token(session, credentials.credentials, now, touch=True)
 
 
+def quiet_principal(
+    session: DbSession,
+    now: Now,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal:
+    """The caller, without touching the session's last-used time (anonymous reports)."""
+    if credentials is None or not credentials.credentials:
+        raise Unauthorized()
+    return service.authenticate_token(session, credentials.credentials, now, touch=False)
+
+
 SignedIn = Annotated[Principal, Depends(current_principal)]
+QuietlySignedIn = Annotated[Principal, Depends(quiet_principal)]
 
 
-def require(permission: Permission, target: Target | None = None) -> Callable[..., Principal]:
+def require(
+    permission: Permission, target: Target | None = None, *, touch: bool = True
+) -> Callable[..., Principal]:
     """A dependency that admits callers holding ``permission`` over the route's object.
 
     Without a target the caller must hold the permission somewhere; the route then
     limits what it returns to ``principal.paths_for(permission)``.
     """
 
-    def dependency(request: Request, session: DbSession, principal: SignedIn) -> Principal:
+    def check(request: Request, session: DbSession, principal: Principal) -> Principal:
         if target is None:
             if not principal.paths_for(permission):
                 raise Forbidden()
@@ -80,4 +94,14 @@ def require(permission: Permission, target: Target | None = None) -> Callable[..
             raise NotFound(field=target.param)
         raise Forbidden()
 
-    return dependency
+    if touch:
+
+        def dependency(request: Request, session: DbSession, principal: SignedIn) -> Principal:
+            return check(request, session, principal)
+
+        return dependency
+
+    def quiet(request: Request, session: DbSession, principal: QuietlySignedIn) -> Principal:
+        return check(request, session, principal)
+
+    return quiet

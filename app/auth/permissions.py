@@ -18,6 +18,10 @@ class Permission(enum.StrEnum):
     read_roster = "read_roster"
     manage_roster = "manage_roster"
     comment_roster = "comment_roster"
+    read_reports = "read_reports"
+    file_report = "file_report"
+    act_on_reports = "act_on_reports"
+    moderate_reports = "moderate_reports"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -31,6 +35,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.read_households,
             Permission.read_household_details,
             Permission.read_roster,
+            Permission.read_reports,
+            Permission.file_report,
         }
     ),
     Role.rt_head: frozenset(
@@ -46,6 +52,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.read_roster,
             Permission.manage_roster,
             Permission.comment_roster,
+            Permission.read_reports,
+            Permission.file_report,
+            Permission.moderate_reports,
         }
     ),
     # A member sees the names on the roster and their own household in full.
@@ -55,10 +64,19 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.read_households,
             Permission.read_roster,
             Permission.comment_roster,
+            Permission.read_reports,
+            Permission.file_report,
         }
     ),
     # The liaison reads rosters (names, never phones) and acts on incidents.
-    Role.liaison: frozenset({Permission.read_area, Permission.read_roster}),
+    Role.liaison: frozenset(
+        {
+            Permission.read_area,
+            Permission.read_roster,
+            Permission.read_reports,
+            Permission.act_on_reports,
+        }
+    ),
 }
 
 # Which roles a holder of each role may hand out, within their own area.

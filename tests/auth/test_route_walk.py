@@ -22,6 +22,7 @@ from app.clock import FixedClock
 from app.households import service as households
 from app.households.models import AwayPeriod, Household, Member
 from app.households.schemas import AwayCreate
+from app.incidents.models import Incident, IncidentPhoto
 from app.models import Base
 from app.patrols import service as patrols
 from app.patrols.models import Fine, HouseWatch
@@ -55,6 +56,8 @@ class World:
     other_night: RosterNight
     other_watch: HouseWatch
     other_fine: Fine
+    other_incident: Incident
+    other_photo: IncidentPhoto
 
 
 def build_world(session: Session, now: Any) -> World:
@@ -121,8 +124,27 @@ def build_world(session: Session, now: Any) -> World:
         created_at=now,
     )
     session.add(other_fine)
+    other_incident = Incident(
+        rt_id=other_rt.id,
+        category="pencurian",
+        severity="sedang",
+        occurred_at=now,
+        local_date=now.date(),
+        description="Sepeda hilang",
+        privacy="named",
+        reporter_user_id=other_user.id,
+        created_at=now,
+    )
+    session.add(other_incident)
+    session.flush()
+    other_photo = IncidentPhoto(
+        incident_id=other_incident.id, file_name="x.png", content_type="image/png", size_bytes=1
+    )
+    session.add(other_photo)
     session.flush()
     return World(
+        other_incident=other_incident,
+        other_photo=other_photo,
         other_night=session.get(RosterNight, other_assignment.night_id),
         other_watch=other_watch,
         other_fine=other_fine,
@@ -159,6 +181,8 @@ FACTORIES: dict[str, Callable[[World], int]] = {
     "night_id": lambda w: w.other_night.id,
     "watch_id": lambda w: w.other_watch.id,
     "fine_id": lambda w: w.other_fine.id,
+    "incident_id": lambda w: w.other_incident.id,
+    "photo_id": lambda w: w.other_photo.id,
 }
 
 # Valid bodies, so a refusal is the guard's and not the validator's.
@@ -216,17 +240,32 @@ BODIES |= {
         "end_date": "2026-12-02",
     },
 }
+BODIES |= {
+    ("POST", "/api/v1/areas/{area_id}/incidents"): lambda w: {
+        "category": "pencurian",
+        "privacy": "anonymous",
+        "description": "uji",
+    },
+    ("POST", "/api/v1/incidents/{incident_id}/status"): lambda w: {"status": "acknowledged"},
+    ("POST", "/api/v1/incidents/{incident_id}/hide"): lambda w: {"reason": "fitnah"},
+}
 QUERIES: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/api/v1/areas/{area_id}/fairness"): {"month": "2026-12"},
 }
 # Raw (non-JSON) bodies.
 RAW_BODIES: dict[tuple[str, str], bytes] = {
+    ("POST", "/api/v1/incidents/{incident_id}/photos"): b"\x89PNG not really",
     ("POST", "/api/v1/areas/{area_id}/households/import"): (
         b"house,head_name,member_name\nZ-9,Penyusup,Penyusup\n"
     ),
 }
 
-PUBLIC = {("POST", "/api/v1/auth/login"), ("POST", "/api/v1/auth/link")}
+PUBLIC = {
+    ("POST", "/api/v1/auth/login"),
+    ("POST", "/api/v1/auth/link"),
+    # The receipt is the secret; asking for a session would tie the reader to the report.
+    ("POST", "/api/v1/incidents/receipt"),
+}
 
 # Routes without an object of their own: what a stranger must (not) see there.
 NO_OBJECT: dict[tuple[str, str], Callable[[TestClient, World, dict[str, str]], None]] = {}
@@ -259,6 +298,13 @@ def _create_kota(client: TestClient, world: World, headers: dict[str, str]) -> N
 def _me(client: TestClient, world: World, headers: dict[str, str]) -> None:
     grants = client.get("/api/v1/me", headers=headers).json()["grants"]
     assert all(g["area_id"] != world.other_rt.id for g in grants)
+
+
+@_no_object("GET", "/api/v1/incident-categories")
+def _categories(client: TestClient, world: World, headers: dict[str, str]) -> None:
+    """The same list for everyone: no area's data in it."""
+    response = client.get("/api/v1/incident-categories", headers=headers)
+    assert response.status_code in (200, 403)
 
 
 @_no_object("POST", "/api/v1/auth/logout")
@@ -328,6 +374,8 @@ def content_state(session: Session) -> Any:
         + sorted(session.execute(select(SwapOffer.id, SwapOffer.status)).all())
         + sorted(session.execute(select(CalendarFeed.id, CalendarFeed.revoked_at)).all())
         + sorted(session.execute(select(Fine.id, Fine.paid_at)).all())
+        + sorted(session.execute(select(Incident.id, Incident.status, Incident.hidden)).all())
+        + sorted(session.execute(select(IncidentPhoto.id)).all())
     )
 
 

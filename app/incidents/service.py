@@ -1,0 +1,446 @@
+"""Incident reports: filing with the reporter protected, who sees what, and the follow-up.
+
+"Anonymous" (DESIGN.md) means no later reader of anything Ronda keeps can learn who
+filed: the report row has no reporter, its filing time is kept to the hour, the audit
+entry has no actor, the idempotency record is keyed by the key's hash under the RT,
+the caller's session is not touched, and nothing is logged about the caller. The
+reporter follows the report with a receipt whose hash alone is stored.
+"""
+
+import hashlib
+import io
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from PIL import Image, UnidentifiedImageError
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.areas import service as areas
+from app.areas.models import Area
+from app.audit import service as audit
+from app.auth.models import User
+from app.auth.permissions import Permission
+from app.auth.service import Principal
+from app.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
+from app.i18n import N_
+from app.incidents.models import (
+    Category,
+    Incident,
+    IncidentEvent,
+    IncidentPhoto,
+    IncidentStatus,
+    Privacy,
+    ReportRate,
+)
+from app.incidents.schemas import IncidentCreate
+from app.notifications import service as outbox
+from app.patrols.models import NightLog
+
+REPORTS_PER_RT_PER_HOUR = 30
+MAX_PHOTOS = 3
+EMERGENCY_NOTICE = N_("Emergency: call the police on 110 now. Your report has been sent too.")
+
+CATEGORY_LABELS: dict[Category, tuple[str, str]] = {
+    Category.pencurian: ("Pencurian", "Theft"),
+    Category.perampokan: ("Perampokan/begal", "Robbery/mugging"),
+    Category.mencurigakan: ("Orang/kendaraan mencurigakan", "Suspicious person/vehicle"),
+    Category.kebakaran: ("Kebakaran", "Fire"),
+    Category.keributan: ("Keributan/tawuran", "Brawl/gang fight"),
+    Category.gangguan_ketertiban: ("Gangguan ketertiban", "Public disorder"),
+    Category.kecelakaan: ("Kecelakaan", "Accident"),
+    Category.bencana: ("Bencana", "Disaster"),
+    Category.vandalisme: ("Vandalisme", "Vandalism"),
+    Category.orang_hilang: ("Orang hilang", "Missing person"),
+    Category.fasilitas_rusak: ("Fasilitas rusak", "Damaged facility"),
+    Category.lainnya: ("Lainnya", "Other"),
+}
+
+# Who moves a report where: the liaison (or an admin), one step at a time.
+NEXT: dict[IncidentStatus, set[IncidentStatus]] = {
+    IncidentStatus.reported: {IncidentStatus.acknowledged, IncidentStatus.dismissed},
+    IncidentStatus.acknowledged: {
+        IncidentStatus.in_progress,
+        IncidentStatus.resolved,
+        IncidentStatus.dismissed,
+    },
+    IncidentStatus.in_progress: {IncidentStatus.resolved, IncidentStatus.dismissed},
+    IncidentStatus.resolved: set(),
+    IncidentStatus.dismissed: set(),
+}
+
+
+class IncidentNotFound(NotFound):
+    code = "incident_not_found"
+    message = N_("Report {incident_id} does not exist.")
+
+
+class ReceiptUnknown(NotFound):
+    code = "receipt_unknown"
+    message = N_("No report has this receipt.")
+
+
+class TooManyReports(TooMany):
+    code = "too_many_reports"
+    message = N_("This RT has sent many reports this hour; try again soon or call 110.")
+
+
+class BadTransition(Conflict):
+    code = "bad_transition"
+    message = N_("A report that is {current} cannot become {wanted}.")
+
+
+class DismissNeedsReason(Invalid):
+    code = "dismiss_needs_reason"
+    message = N_("Say why the report is dismissed.")
+
+
+class TooManyPhotos(Invalid):
+    code = "too_many_photos"
+    message = N_("A report has at most 3 photos.")
+
+
+class NotAnImage(Invalid):
+    code = "not_an_image"
+    message = N_("Send a JPEG, PNG or WebP photo.")
+
+
+class PhotoTooLarge(Invalid):
+    code = "photo_too_large"
+    message = N_("A photo may be at most 5 MB.")
+
+
+class LogNotInRT(Invalid):
+    code = "log_not_in_rt"
+    message = N_("That night's log belongs to another RT.")
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def to_the_hour(moment: datetime) -> datetime:
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def get_incident(session: Session, incident_id: int) -> Incident:
+    found = session.get(Incident, incident_id)
+    if found is None:
+        raise IncidentNotFound(incident_id=incident_id, field="incident_id")
+    return found
+
+
+def rt_path_of_incident(session: Session, incident_id: int) -> str:
+    return areas.get_area(session, get_incident(session, incident_id).rt_id).path
+
+
+def _count_toward_limit(session: Session, rt: Area, hour: datetime) -> None:
+    """Count the report against the RT's hourly limit, atomically, without naming anyone."""
+    try:
+        with session.begin_nested():
+            session.add(ReportRate(rt_id=rt.id, hour=hour, count=0))
+            session.flush()
+    except IntegrityError:
+        pass
+    count = session.execute(
+        update(ReportRate)
+        .where(ReportRate.rt_id == rt.id, ReportRate.hour == hour)
+        .values(count=ReportRate.count + 1)
+        .returning(ReportRate.count)
+    ).scalar_one()
+    if count > REPORTS_PER_RT_PER_HOUR:
+        raise TooManyReports(field="area_id")
+
+
+def file_report(
+    session: Session, principal: Principal, rt: Area, data: IncidentCreate, now: datetime
+) -> tuple[Incident, str | None]:
+    """File a report; an anonymous one returns the receipt, shown to the reporter only once."""
+    anonymous = data.privacy == Privacy.anonymous
+    # An anonymous report's times are kept to the hour, so they cannot be lined up
+    # with the reporter's other traces.
+    stamp = to_the_hour(now) if anonymous else now
+    _count_toward_limit(session, rt, to_the_hour(now))
+    if data.night_log_id is not None:
+        log = session.get(NightLog, data.night_log_id)
+        if log is None or log.rt_id != rt.id:
+            raise LogNotInRT(field="night_log_id")
+    receipt = secrets.token_urlsafe(24) if anonymous else None
+    incident = Incident(
+        rt_id=rt.id,
+        category=data.category,
+        severity=data.severity,
+        occurred_at=data.occurred_at or stamp,
+        local_date=(data.occurred_at or now).astimezone(ZoneInfo(rt.timezone)).date(),
+        place=data.place,
+        latitude=data.latitude,
+        longitude=data.longitude,
+        description=data.description,
+        night_log_id=data.night_log_id,
+        privacy=data.privacy,
+        reporter_user_id=None if anonymous else principal.user.id,
+        receipt_hash=_hash(receipt) if receipt else None,
+        status=IncidentStatus.reported,
+        created_at=stamp,
+    )
+    session.add(incident)
+    session.flush()
+    session.add(
+        IncidentEvent(incident_id=incident.id, status=IncidentStatus.reported, note=None, at=stamp)
+    )
+    audit.record(
+        session,
+        actor_id=None if anonymous else principal.user.id,
+        action="incident.file",
+        object_type="incident",
+        object_id=incident.id,
+        area_id=rt.id,
+        at=stamp,
+        after={"category": data.category, "severity": data.severity, "privacy": data.privacy},
+    )
+    outbox.enqueue(
+        session,
+        recipient=f"liaisons-of:{rt.id}",
+        subject=N_("New report"),
+        body=f"{data.category.value} ({data.severity.value})",
+        now=stamp,
+        payload={"incident_id": incident.id, "severity": data.severity.value},
+    )
+    return incident, receipt
+
+
+def by_receipt(session: Session, receipt: str) -> Incident:
+    """The report a receipt belongs to."""
+    found = session.scalar(select(Incident).where(Incident.receipt_hash == _hash(receipt)))
+    if found is None:
+        raise ReceiptUnknown(field="receipt")
+    return found
+
+
+# --- who sees what --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sight:
+    """How much of one report one reader sees (DESIGN.md, "Who sees what")."""
+
+    contents: bool
+    reporter: bool
+    reporter_phone: bool
+
+
+def sight(
+    principal: Principal | None, incident: Incident, rt: Area, *, receipt: bool = False
+) -> Sight:
+    """Decide what the reader sees of this report: the table, cell by cell."""
+    if receipt:
+        return Sight(contents=True, reporter=False, reporter_phone=False)
+    assert principal is not None
+    roles = principal.roles_over(rt.path)
+    own = incident.reporter_user_id is not None and incident.reporter_user_id == principal.user.id
+    liaison = principal.can(Permission.act_on_reports, rt.path)
+    heads = principal.can(Permission.read_household_details, rt.path)
+    contents = own or liaison or heads
+    if incident.privacy == Privacy.named:
+        reporter = own or liaison or heads
+        phone = False
+    elif incident.privacy == Privacy.confidential:
+        # Only the police liaison (not an admin, not the RT) sees a confidential reporter.
+        reporter = own or "liaison" in {r.value for r in roles}
+        phone = reporter and not own
+    else:
+        reporter = phone = False
+    return Sight(contents=contents, reporter=reporter, reporter_phone=phone)
+
+
+def visible_incidents(
+    session: Session, principal: Principal, rt: Area, *, limit: int, offset: int
+) -> tuple[list[Incident], int]:
+    """The reports of an RT this reader may list; hidden ones only for heads and liaisons."""
+    query = select(Incident).where(Incident.rt_id == rt.id)
+    if not (
+        principal.can(Permission.read_household_details, rt.path)
+        or principal.can(Permission.act_on_reports, rt.path)
+    ):
+        query = query.where(
+            or_(Incident.hidden.is_(False), Incident.reporter_user_id == principal.user.id)
+        )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(Incident.created_at.desc(), Incident.id.desc()).limit(limit).offset(offset)
+    )
+    return list(rows), total
+
+
+def reporter_of(session: Session, incident: Incident) -> User | None:
+    if incident.reporter_user_id is None:
+        return None
+    return session.get(User, incident.reporter_user_id)
+
+
+def trail(session: Session, incident: Incident) -> list[IncidentEvent]:
+    return list(
+        session.scalars(
+            select(IncidentEvent)
+            .where(IncidentEvent.incident_id == incident.id)
+            .order_by(IncidentEvent.at, IncidentEvent.id)
+        )
+    )
+
+
+# --- follow-up --------------------------------------------------------------------------------
+
+
+def move(
+    session: Session,
+    principal: Principal,
+    incident: Incident,
+    *,
+    status: IncidentStatus,
+    note: str | None,
+    now: datetime,
+) -> Incident:
+    """The liaison moves a report on a step, with a note the reporter reads."""
+    rt = areas.get_area(session, incident.rt_id)
+    principal.check(Permission.act_on_reports, rt)
+    if status not in NEXT[incident.status]:
+        raise BadTransition(current=incident.status.value, wanted=status.value, field="status")
+    if status == IncidentStatus.dismissed and not note:
+        raise DismissNeedsReason(field="note")
+    if incident.acknowledged_at is None:
+        incident.acknowledged_at = now
+    if status in (IncidentStatus.resolved, IncidentStatus.dismissed):
+        incident.closed_at = now
+    incident.status = status
+    session.add(
+        IncidentEvent(
+            incident_id=incident.id,
+            status=status,
+            note=note,
+            actor_user_id=principal.user.id,
+            at=now,
+        )
+    )
+    session.flush()
+    audit.record(
+        session,
+        actor_id=principal.user.id,
+        action=f"incident.{status.value}",
+        object_type="incident",
+        object_id=incident.id,
+        area_id=rt.id,
+        at=now,
+        after={"status": status, "note": note},
+    )
+    if incident.reporter_user_id is not None:
+        outbox.enqueue(
+            session,
+            recipient=f"user:{incident.reporter_user_id}",
+            subject=N_("Your report was followed up"),
+            body=status.value,
+            now=now,
+            payload={"incident_id": incident.id},
+        )
+    return incident
+
+
+def hide(
+    session: Session, principal: Principal, incident: Incident, reason: str, now: datetime
+) -> Incident:
+    """The RT head hides an abusive report from residents; the liaison still sees it."""
+    rt = areas.get_area(session, incident.rt_id)
+    principal.check(Permission.moderate_reports, rt)
+    incident.hidden = True
+    incident.hidden_reason = reason
+    session.flush()
+    audit.record(
+        session,
+        actor_id=principal.user.id,
+        action="incident.hide",
+        object_type="incident",
+        object_id=incident.id,
+        area_id=rt.id,
+        at=now,
+        after={"reason": reason},
+    )
+    return incident
+
+
+# --- photos -----------------------------------------------------------------------------------
+
+MAX_PHOTO_BYTES = 5_000_000
+FORMATS = {
+    "JPEG": ("image/jpeg", "jpg"),
+    "PNG": ("image/png", "png"),
+    "WEBP": ("image/webp", "webp"),
+}
+
+
+def add_photo(session: Session, incident: Incident, data: bytes, media_dir: Path) -> IncidentPhoto:
+    """Keep a photo: checked by content, re-encoded so no location or camera data remains."""
+    if len(data) > MAX_PHOTO_BYTES:
+        raise PhotoTooLarge(field="photo")
+    count = len(
+        session.scalars(
+            select(IncidentPhoto.id).where(IncidentPhoto.incident_id == incident.id)
+        ).all()
+    )
+    if count >= MAX_PHOTOS:
+        raise TooManyPhotos(field="photo")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind = image.format or ""
+            if kind not in FORMATS:
+                raise NotAnImage(field="photo")
+            image.load()
+            # Copying the pixels into a new image leaves EXIF (GPS, camera, time) behind.
+            clean = Image.frombytes(image.mode, image.size, image.tobytes())
+            palette = image.getpalette() if image.mode == "P" else None
+            if palette:
+                clean.putpalette(palette)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise NotAnImage(field="photo") from None
+    content_type, extension = FORMATS[kind]
+    name = f"{secrets.token_hex(16)}.{extension}"
+    folder = media_dir / "incidents"
+    folder.mkdir(parents=True, exist_ok=True)
+    out = io.BytesIO()
+    clean.save(out, format=kind)
+    (folder / name).write_bytes(out.getvalue())
+    photo = IncidentPhoto(
+        incident_id=incident.id, file_name=name, content_type=content_type, size_bytes=out.tell()
+    )
+    session.add(photo)
+    session.flush()
+    return photo
+
+
+def get_photo(session: Session, incident: Incident, photo_id: int) -> IncidentPhoto:
+    photo = session.get(IncidentPhoto, photo_id)
+    if photo is None or photo.incident_id != incident.id:
+        raise NotFound(field="photo_id")
+    return photo
+
+
+def photos(session: Session, incident: Incident) -> list[IncidentPhoto]:
+    return list(
+        session.scalars(
+            select(IncidentPhoto)
+            .where(IncidentPhoto.incident_id == incident.id)
+            .order_by(IncidentPhoto.id)
+        )
+    )
+
+
+def check_owns(principal: Principal, incident: Incident, receipt: str | None) -> None:
+    """The reporter alone adds photos: by session, or by receipt for an anonymous report."""
+    if incident.privacy == Privacy.anonymous:
+        if receipt is None or incident.receipt_hash != _hash(receipt):
+            raise Forbidden()
+        return
+    if incident.reporter_user_id != principal.user.id:
+        raise Forbidden()

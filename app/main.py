@@ -18,6 +18,7 @@ from app.incidents.routes import router as incidents_router
 from app.patrols.routes import router as patrols_router
 from app.rostering.routes import feeds_router
 from app.rostering.routes import router as rostering_router
+from app.summaries.routes import router as summaries_router
 
 
 def create_app(
@@ -44,6 +45,7 @@ def create_app(
     app.include_router(patrols_router)
     app.include_router(incidents_router)
     app.include_router(incidents_public)
+    app.include_router(summaries_router)
 
     @app.get(
         "/healthz",

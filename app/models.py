@@ -25,6 +25,7 @@ from app.rostering.models import (
     RosterNight,
     SwapOffer,
 )
+from app.summaries.models import WeeklySummary
 
 __all__ = [
     "AccessToken",
@@ -57,4 +58,5 @@ __all__ = [
     "SignInLink",
     "SwapOffer",
     "User",
+    "WeeklySummary",
 ]

@@ -22,6 +22,7 @@ class Permission(enum.StrEnum):
     file_report = "file_report"
     act_on_reports = "act_on_reports"
     moderate_reports = "moderate_reports"
+    read_summary = "read_summary"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -37,6 +38,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.read_roster,
             Permission.read_reports,
             Permission.file_report,
+            Permission.read_summary,
         }
     ),
     Role.rt_head: frozenset(
@@ -55,6 +57,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.read_reports,
             Permission.file_report,
             Permission.moderate_reports,
+            Permission.read_summary,
         }
     ),
     # A member sees the names on the roster and their own household in full.
@@ -75,6 +78,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.read_roster,
             Permission.read_reports,
             Permission.act_on_reports,
+            Permission.read_summary,
         }
     ),
 }

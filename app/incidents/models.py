@@ -90,6 +90,8 @@ class Incident(Base):
     hidden_reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Seconds from filing to the first answer, kept so SQL needs no date arithmetic.
+    ack_seconds: Mapped[int | None]
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

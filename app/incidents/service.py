@@ -313,6 +313,7 @@ def move(
         raise DismissNeedsReason(field="note")
     if incident.acknowledged_at is None:
         incident.acknowledged_at = now
+        incident.ack_seconds = max(0, int((now - incident.created_at).total_seconds()))
     if status in (IncidentStatus.resolved, IncidentStatus.dismissed):
         incident.closed_at = now
     incident.status = status

@@ -21,6 +21,8 @@ class CheckIn(Base):
         # One check-in per person per night; walk-ins are told apart by name.
         UniqueConstraint("night_id", "user_id"),
         Index("ix_check_in_night_id", "night_id"),
+        # Weekly summaries count patrolled nights per RT and date range.
+        Index("ix_check_in_rt_id_night_date", "rt_id", "night_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,6 +51,7 @@ class CheckIn(Base):
 
 class NightLog(Base):
     __tablename__ = "night_log"
+    __table_args__ = (Index("ix_night_log_rt_id_night_date", "rt_id", "night_date"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     night_id: Mapped[int] = mapped_column(

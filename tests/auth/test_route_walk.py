@@ -166,7 +166,7 @@ def build_world(session: Session, now: Any) -> World:
 
 
 # Path parameter -> the id of an object that belongs to the other RT.
-FACTORIES: dict[str, Callable[[World], int]] = {
+FACTORIES: dict[str, Callable[[World], int | str]] = {
     "area_id": lambda w: w.other_rt.id,
     "user_id": lambda w: w.other_user.id,
     "grant_id": lambda w: w.other_grant.id,
@@ -183,6 +183,7 @@ FACTORIES: dict[str, Callable[[World], int]] = {
     "fine_id": lambda w: w.other_fine.id,
     "incident_id": lambda w: w.other_incident.id,
     "photo_id": lambda w: w.other_photo.id,
+    "week": lambda w: "2026-W49",  # not an object: the area it is read for is
 }
 
 # Valid bodies, so a refusal is the guard's and not the validator's.

@@ -14,6 +14,7 @@ import json
 import random
 import time
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import psycopg
 from sqlalchemy.engine import make_url
@@ -47,9 +48,14 @@ def build_city(
     rts: int = 10_600,
     history_months: int = 3,
     last_history_month: str = "2026-11",
+    activity_days: int = 0,
     seed: int = 1,
 ) -> dict[str, int]:
-    """Fill an empty, migrated database with the city; returns row counts."""
+    """Fill an empty, migrated database with the city; returns row counts.
+
+    ``activity_days``: for the last that many nights of the history, also the nights'
+    closed logs, check-ins, jimpitan and some incident reports (what summaries read).
+    """
     rng = random.Random(seed)
     counts = dict.fromkeys(("area", "household", "member", "roster", "night", "assignment"), 0)
     with psycopg.connect(_dsn(url)) as conn, conn.cursor() as cur:
@@ -209,8 +215,76 @@ def build_city(
             for row in assignments:
                 copy.write_row(row)
         counts["assignment"] = len(assignments)
+        if activity_days:
+            counts |= _activity(cur, rng, nights, assignments, activity_days)
         conn.commit()
         cur.execute("ANALYZE")
+    return counts
+
+
+def _activity(
+    cur: Any, rng: random.Random, nights: list[tuple], assignments: list[tuple], days: int
+) -> dict[str, int]:
+    """Closed logs, check-ins, jimpitan and reports for the last ``days`` nights."""
+    last = max(n[2] for n in nights)
+    since = last - timedelta(days=days - 1)
+    recent = {n[0]: n for n in nights if n[2] >= since}
+    rt_of = {}
+    came: dict[int, list[tuple]] = {}
+    for row in assignments:
+        night_id = row[0]
+        if night_id in recent:
+            rt_of[night_id] = row[2]
+            if row[6] in ("present", "covered"):
+                came.setdefault(night_id, []).append(row)
+    counts = {"night_log": 0, "check_in": 0, "log_entry": 0, "incident": 0}
+    with cur.copy(
+        "COPY night_log (id, night_id, rt_id, night_date, opened_at, closed_at) FROM STDIN"
+    ) as copy:
+        for log_id, (night_id, night) in enumerate(recent.items(), start=1):
+            copy.write_row(
+                (log_id, night_id, rt_of.get(night_id, 0) or None, night[2], night[3], night[4])
+            )
+            counts["night_log"] += 1
+    cur.execute("SELECT setval('night_log_id_seq', %s)", (counts["night_log"],))
+    with cur.copy(
+        "COPY check_in (night_id, rt_id, night_date, kind, checked_in_at, created_at) FROM STDIN"
+    ) as copy:
+        for night_id, rows in came.items():
+            night = recent[night_id]
+            copy.write_row((night_id, rows[0][2], night[2], "rostered", night[3], night[3]))
+            counts["check_in"] += 1
+    with cur.copy("COPY log_entry (log_id, kind, amount_rupiah, at) FROM STDIN") as copy:
+        for log_id, (_night_id, night) in enumerate(recent.items(), start=1):
+            if rng.random() < 0.8:
+                copy.write_row((log_id, "jimpitan", rng.randrange(2000, 30000, 500), night[3]))
+                counts["log_entry"] += 1
+    categories = ["pencurian", "mencurigakan", "keributan", "kecelakaan", "lainnya"]
+    with cur.copy(
+        "COPY incident (rt_id, category, severity, occurred_at, local_date, description, "
+        "privacy, status, hidden, created_at, acknowledged_at, ack_seconds) FROM STDIN"
+    ) as copy:
+        for night_id, night in recent.items():
+            if rng.random() < 0.05 and night_id in rt_of:
+                acked = rng.random() < 0.7
+                seconds = rng.randrange(300, 86400)
+                copy.write_row(
+                    (
+                        rt_of[night_id],
+                        rng.choice(categories),
+                        "sedang",
+                        night[3],
+                        night[2],
+                        "laporan",
+                        "named",
+                        "acknowledged" if acked else "reported",
+                        False,
+                        night[3],
+                        night[3] + timedelta(seconds=seconds) if acked else None,
+                        seconds if acked else None,
+                    )
+                )
+                counts["incident"] += 1
     return counts
 
 

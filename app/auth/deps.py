@@ -28,6 +28,8 @@ class Target:
 
     param: str | None
     paths: Callable[[Session, int], list[str]]
+    # A person's areas: acting on them needs the permission over every one of them.
+    every: bool = False
 
 
 INSTALLATION = Target(None, lambda _session, _id: [""])
@@ -87,7 +89,8 @@ def require(
         except NotFound:
             # The same answer as for another RT's object, so ids reveal nothing.
             raise NotFound(field=target.param) from None
-        if any(principal.can(permission, p) for p in paths):
+        holds = all if target.every else any
+        if paths and holds(principal.can(permission, p) for p in paths):
             return principal
         if target.param is not None and not any(principal.roles_over(p) for p in paths):
             # Outside every grant: answer as if it did not exist.

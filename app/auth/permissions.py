@@ -86,7 +86,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
 # Which roles a holder of each role may hand out, within their own area.
 GRANTABLE: dict[Role, frozenset[Role]] = {
     Role.admin: frozenset(Role),
-    Role.rw_head: frozenset({Role.rt_head, Role.member, Role.liaison}),
+    # The liaison is the police's: only an admin hands that role out.
+    Role.rw_head: frozenset({Role.rt_head, Role.member}),
     Role.rt_head: frozenset({Role.member}),
     Role.member: frozenset(),
     Role.liaison: frozenset(),

@@ -38,13 +38,14 @@ def _grant_paths(session: DbSession, grant_id: int) -> list[str]:
     return [areas.get_area(session, found.area_id).path if found.area_id is not None else ""]
 
 
-USER = Target("user_id", lambda session, user_id: _user_paths(session, user_id))
+USER = Target("user_id", lambda session, user_id: _user_paths(session, user_id), every=True)
 GRANT = Target("grant_id", _grant_paths)
 
 
 def _user_paths(session: DbSession, user_id: int) -> list[str]:
+    """Every area the user holds a role on; "" (the installation) for none or for an admin."""
     service.get_user(session, user_id)
-    return service.user_area_paths(session, user_id)
+    return service.user_area_paths(session, user_id) or [""]
 
 
 UserReaderHere = Annotated[Principal, Depends(require(Permission.read_users, AREA))]

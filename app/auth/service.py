@@ -329,21 +329,14 @@ def get_user(session: Session, user_id: int) -> User:
 
 
 def user_area_paths(session: Session, user_id: int) -> list[str]:
-    """The paths of the areas a user holds grants on; a user outside every area has none."""
+    """The paths of the areas a user holds grants on ("" for an installation-wide grant)."""
     rows = session.execute(
-        select(Area.path).join(Grant, Grant.area_id == Area.id).where(Grant.user_id == user_id)
+        select(Area.path)
+        .select_from(Grant)
+        .outerjoin(Area, Area.id == Grant.area_id)
+        .where(Grant.user_id == user_id)
     ).all()
-    return [path for (path,) in rows]
-
-
-def check_manages_user(principal: Principal, session: Session, user: User) -> None:
-    """Refuse unless the caller manages users in an area where ``user`` holds a grant."""
-    paths = user_area_paths(session, user.id)
-    if any(principal.can(Permission.manage_users, p) for p in paths):
-        return
-    if any(principal.roles_over(p) for p in paths):
-        raise Forbidden()
-    raise UserNotFound(user_id=user.id, field="user_id")
+    return [path or "" for (path,) in rows]
 
 
 def create_user(
@@ -409,6 +402,8 @@ def grant(
     if area is not None and wanted_kind is not None and area.kind != wanted_kind:
         raise RoleNeedsArea(role=role.value, kind=wanted_kind.value, field="role")
     if granted_by is not None:
+        if granted_by.user.id == user.id:
+            raise RoleNotGrantable(role=role.value, field="user_id")
         if role not in _grantable_by(granted_by, area.path if area is not None else ""):
             raise RoleNotGrantable(role=role.value, field="role")
     exists = session.scalar(

@@ -49,8 +49,13 @@ def run(
     payload: Any,
     now: datetime,
     produce: Callable[[], tuple[int, Any]],
+    redact: Callable[[Any], Any] | None = None,
 ) -> tuple[int, Any, bool]:
-    """Run ``produce`` once per (scope, key); return (status, body, replayed)."""
+    """Run ``produce`` once per (scope, key); return (status, body, replayed).
+
+    ``redact`` turns the answer into what may be kept: a secret shown once (an
+    anonymous report's receipt) is never stored, so a replay answers without it.
+    """
     if key is None:
         status, body = produce()
         return status, body, False
@@ -76,6 +81,6 @@ def run(
         return existing.status_code, existing.response_body, True
     status, body = produce()
     record.status_code = status
-    record.response_body = body
+    record.response_body = redact(body) if redact else body
     session.flush()
     return status, body, False

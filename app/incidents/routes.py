@@ -138,6 +138,7 @@ def file_report(
         payload=data.model_dump(mode="json"),
         now=service.to_the_hour(now) if anonymous else now,
         produce=produce,
+        redact=lambda body: body | {"receipt": None},
     )
     response.status_code = status
     if replayed:

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.deps import BodyId
 from app.incidents.models import Category, IncidentStatus, Privacy, Severity
@@ -15,7 +15,9 @@ class IncidentCreate(BaseModel):
     category: Category
     severity: Severity = Severity.sedang
     privacy: Privacy = Privacy.named
-    occurred_at: datetime | None = Field(default=None, description="Default: now")
+    occurred_at: AwareDatetime | None = Field(
+        default=None, description="With its time zone offset; default: now"
+    )
     place: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
     latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
     longitude: Annotated[float, Field(ge=-180, le=180)] | None = None

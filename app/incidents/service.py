@@ -114,6 +114,11 @@ class PhotoTooLarge(Invalid):
     message = N_("A photo may be at most 5 MB.")
 
 
+class AnonymousNoLog(Invalid):
+    code = "anonymous_no_log"
+    message = N_("An anonymous report cannot point at a night's log: it would name the team.")
+
+
 class LogNotInRT(Invalid):
     code = "log_not_in_rt"
     message = N_("That night's log belongs to another RT.")
@@ -166,6 +171,9 @@ def file_report(
     stamp = to_the_hour(now) if anonymous else now
     _count_toward_limit(session, rt, to_the_hour(now))
     if data.night_log_id is not None:
+        if anonymous:
+            # A night's log names its team: two or three households, too few to hide in.
+            raise AnonymousNoLog(field="night_log_id")
         log = session.get(NightLog, data.night_log_id)
         if log is None or log.rt_id != rt.id:
             raise LogNotInRT(field="night_log_id")
@@ -208,7 +216,12 @@ def file_report(
         subject=N_("New report"),
         body=f"{data.category.value} ({data.severity.value})",
         now=stamp,
-        payload={"incident_id": incident.id, "severity": data.severity.value},
+        # Delivery of news of an anonymous report is timed to the hour too.
+        payload={
+            "incident_id": incident.id,
+            "severity": data.severity.value,
+            "coarse_time": anonymous,
+        },
     )
     return incident, receipt
 

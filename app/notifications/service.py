@@ -74,7 +74,9 @@ def deliver_due(session: Session, now: datetime, limit: int = 200) -> int:
                 message.next_attempt_at = now + timedelta(minutes=2**message.attempts)
             continue
         message.status = OutboxStatus.sent
-        message.sent_at = now
+        # Messages about anonymous reports keep no exact time (see app/incidents).
+        coarse = bool(message.payload.get("coarse_time"))
+        message.sent_at = now.replace(minute=0, second=0, microsecond=0) if coarse else now
         sent += 1
     session.flush()
     return sent

@@ -169,10 +169,13 @@ def walk_in(
 
 
 @router.get("/nights/{night_id}/team", response_model=TeamRead)
-def night_team(night_id: PathId, session: DbSession, _: NightReader) -> TeamRead:
-    """Tonight's team: who is on, who has checked in, and helpers."""
+def night_team(night_id: PathId, session: DbSession, principal: NightReader) -> TeamRead:
+    """Tonight's team and who has come; attendance only for those who may see it."""
     night = service.get_night(session, night_id)
     rows, helpers = service.team(session, night)
+    view = households.viewer(session, principal, service.rt_of_night(session, night))
+    # Who has come tonight is the team's business too; how a turn ended is not.
+    team_mate = view.details or service.on_team(session, principal, night)
     log, _entries = service.log_of(session, night)
     return TeamRead(
         night_id=night.id,
@@ -182,7 +185,16 @@ def night_team(night_id: PathId, session: DbSession, _: NightReader) -> TeamRead
         team_size=night.team_size,
         log_open=log is not None and log.closed_at is None,
         log_closed=log is not None and log.closed_at is not None,
-        team=[TeamMember.model_validate(r, from_attributes=True) for r in rows],
+        team=[
+            TeamMember.model_validate(r, from_attributes=True)
+            if view.details or r.household_id == view.own_household_id
+            else TeamMember.model_validate(r, from_attributes=True).model_copy(
+                update={"status": None}
+                if team_mate
+                else {"status": None, "checked_in_at": None, "checked_out_at": None}
+            )
+            for r in rows
+        ],
         helpers=[CheckInRead.model_validate(h) for h in helpers],
     )
 

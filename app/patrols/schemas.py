@@ -65,7 +65,7 @@ class TeamMember(BaseModel):
     house_code: str
     head_name: str
     stand_in_name: str | None
-    status: AssignmentStatus
+    status: AssignmentStatus | None = Field(description="For the RT's heads and the household")
     checked_in_at: datetime | None
     checked_out_at: datetime | None
 

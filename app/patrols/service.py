@@ -33,6 +33,13 @@ from app.rostering.models import Assignment, AssignmentStatus, Roster, RosterNig
 CHECK_IN_OPENS = timedelta(minutes=60)
 # A phone's own capture time is kept when it is this close to the server's clock.
 CLOCK_TOLERANCE = timedelta(minutes=15)
+TEAM_CLOSES_BEFORE_END = timedelta(minutes=60)
+CORRECTABLE = {
+    AssignmentStatus.present,
+    AssignmentStatus.covered,
+    AssignmentStatus.absent,
+    AssignmentStatus.excused,
+}
 
 
 class NightNotFound(NotFound):
@@ -73,6 +80,18 @@ class NotPublishedNight(Conflict):
 class NightNotStarted(Conflict):
     code = "night_not_started"
     message = N_("The night of {night} has not begun yet.")
+
+
+class TooSoonToClose(Conflict):
+    code = "too_soon_to_close"
+    message = N_("The night can be closed from {at}.")
+
+
+class NotCorrectable(Invalid):
+    code = "attendance_not_correctable"
+    message = N_(
+        "Attendance is corrected to present, covered, absent or excused, once the night has begun."
+    )
 
 
 class WatchNotFound(NotFound):
@@ -172,6 +191,11 @@ def _turn_of(
             return turn, CheckInKind.stand_in
     # A household that arranged a stand-in may still come itself.
     return (turns[0], CheckInKind.rostered) if turns else None
+
+
+def on_team(session: Session, principal: Principal, night: RosterNight) -> bool:
+    """Whether the caller's household (or its stand-in role) is on this night's team."""
+    return _turn_of(session, principal, night) is not None
 
 
 def check_in(
@@ -430,9 +454,15 @@ def close_night(
     _published(session, night)
     rt = rt_of_night(session, night)
     if actor is not None:
-        _may_write_log(session, actor, night, rt)
-        if night.starts_at > now:
-            raise NightNotStarted(night=night.night_date.isoformat(), field="night_id")
+        # The RT head closes once the night has begun; the team only at the end of the
+        # patrol, so nobody marks teammates absent while they are still on their way.
+        if actor.can(Permission.manage_roster, rt.path):
+            opens = night.starts_at
+        else:
+            _may_write_log(session, actor, night, rt)
+            opens = night.ends_at - TEAM_CLOSES_BEFORE_END
+        if now < opens:
+            raise TooSoonToClose(at=_local(opens, rt), field="night_id")
     log = open_log(session, night, rt, now)
     if log.closed_at is not None:
         return log
@@ -487,6 +517,9 @@ def correct_attendance(
     """The RT head corrects a turn's attendance, with a reason; fines follow the status."""
     rt = areas.get_area(session, assignment.rt_id)
     principal.check(Permission.manage_roster, rt)
+    night = get_night(session, assignment.night_id)
+    if status not in CORRECTABLE or night.starts_at > now:
+        raise NotCorrectable(field="status")
     before = assignment.status
     assignment.status = status
     fine = session.scalar(select(Fine).where(Fine.assignment_id == assignment.id))

@@ -20,6 +20,7 @@ from app.areas import service as areas
 from app.areas.models import Area
 from app.audit import service as audit
 from app.errors import NotFound
+from app.households import service as households
 from app.households.models import Household
 from app.i18n import N_, gettext
 from app.rostering import calendar
@@ -91,7 +92,9 @@ def night_lines(session: Session, roster: Roster, language: str) -> list[NightLi
     ]
 
 
-def roster_csv(session: Session, roster: Roster, language: str) -> str:
+def roster_csv(
+    session: Session, roster: Roster, language: str, view: households.Viewer | None = None
+) -> str:
     """One row per turn: date, weekday, hours, house, head of household, status, stand-in."""
     rt = areas.get_area(session, roster.rt_id)
     zone = ZoneInfo(rt.timezone)
@@ -113,7 +116,7 @@ def roster_csv(session: Session, roster: Roster, language: str) -> str:
                     _hours(night, zone),
                     household.house_code,
                     household.head_name,
-                    assignment.status.value,
+                    assignment.status.value if view is None or view.full(household) else "",
                     assignment.stand_in_name or "",
                     night.holiday or "",
                 ]

@@ -85,7 +85,13 @@ def _summary(roster: Roster) -> RosterSummary:
     )
 
 
-def roster_read(session: DbSession, roster: Roster, reasons: dict[int, str] | None) -> RosterRead:
+def roster_read(
+    session: DbSession,
+    roster: Roster,
+    reasons: dict[int, str] | None,
+    view: households.Viewer | None = None,
+) -> RosterRead:
+    """The roster by night; attendance only for those who may see it (``view``)."""
     nights = [
         NightRead(
             date=night.night_date,
@@ -101,7 +107,7 @@ def roster_read(session: DbSession, roster: Roster, reasons: dict[int, str] | No
                     household_id=h.id,
                     house_code=h.house_code,
                     head_name=h.head_name,
-                    status=a.status,
+                    status=a.status if view is None or view.full(h) else None,
                     weekend=a.weekend,
                     reason=(reasons or {}).get(a.id),
                 )
@@ -139,14 +145,15 @@ def draft_roster(
 def read_roster(
     roster_id: PathId,
     session: DbSession,
-    _: RosterReader,
+    principal: RosterReader,
     lang: Lang,
     explain: Annotated[bool, Query(description="Add a one-line reason to each turn")] = False,
 ) -> RosterRead:
     """A roster by night: who is on, the hours, holidays; optionally why each turn."""
     roster = service.get_roster(session, roster_id)
     reasons = service.explain(session, roster, lang)[1] if explain else None
-    return roster_read(session, roster, reasons)
+    view = households.viewer(session, principal, areas.get_area(session, roster.rt_id))
+    return roster_read(session, roster, reasons, view)
 
 
 @router.post("/rosters/{roster_id}/publish", response_model=RosterSummary)
@@ -363,11 +370,14 @@ def clear_stand_in(
     response_model=None,
     responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
-def export_csv(roster_id: PathId, session: DbSession, _: RosterReader, lang: Lang) -> Response:
-    """The roster as CSV, one row a turn."""
+def export_csv(
+    roster_id: PathId, session: DbSession, principal: RosterReader, lang: Lang
+) -> Response:
+    """The roster as CSV, one row a turn (attendance only for those who may see it)."""
     roster = service.get_roster(session, roster_id)
+    view = households.viewer(session, principal, areas.get_area(session, roster.rt_id))
     return Response(
-        content=exports.roster_csv(session, roster, lang),
+        content=exports.roster_csv(session, roster, lang, view),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="ronda-{roster.month}.csv"'},
     )

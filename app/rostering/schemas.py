@@ -31,7 +31,9 @@ class AssignmentRead(BaseModel):
     household_id: int
     house_code: str
     head_name: str
-    status: AssignmentStatus
+    status: AssignmentStatus | None = Field(
+        description="Attendance; for the RT's heads and the household itself"
+    )
     weekend: bool
     reason: str | None = None
 

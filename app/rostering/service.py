@@ -715,7 +715,10 @@ def explain(
     by_household = {r.household_id: r for r in board}
     reasons: dict[int, str] = {}
     for assignment in session.scalars(select(Assignment).where(Assignment.roster_id == roster.id)):
-        row = by_household[assignment.household_id]
+        row = by_household.get(assignment.household_id)
+        if row is None:
+            # The household left the RT after the roster was drawn: no figures to explain.
+            continue
         earlier = [d for d in row.dates if d < assignment.night_date]
         before = earlier[-1] if earlier else row.last_shift_before
         previous = (

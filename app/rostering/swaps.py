@@ -308,7 +308,15 @@ def take(
 
 def _apply(session: Session, principal: Principal, found: SwapOffer, now: datetime) -> None:
     offered = get_assignment(session, found.assignment_id)
-    roster = rostering.get_roster(session, offered.roster_id)
+    # Checked again at approval: both nights still ahead, the turn still the offerer's.
+    roster = _check_changeable(session, offered, now)
+    if offered.household_id != found.household_id:
+        raise OfferClosed(status="stale", field="offer_id")
+    if found.swap_assignment_id is not None:
+        given = get_assignment(session, found.swap_assignment_id)
+        _check_changeable(session, given, now)
+        if given.household_id != found.taker_household_id:
+            raise OfferClosed(status="stale", field="offer_id")
     rt = areas.get_area(session, roster.rt_id)
     assert found.taker_household_id is not None
     moves = {offered.id: found.taker_household_id}

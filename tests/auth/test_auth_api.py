@@ -246,3 +246,40 @@ def test_member_reads_own_rt_but_cannot_change_it(
     assert client.get(f"/api/v1/areas/{tree['rt2'].id}", headers=headers).status_code == 404
     listed = client.get("/api/v1/areas", headers=headers).json()
     assert [a["id"] for a in listed["items"]] == [tree["rt1"].id]
+
+
+def test_nobody_takes_over_an_account_from_outside_their_area(
+    client: TestClient, session: Session, clock: FixedClock
+) -> None:
+    tree = make_tree(session, clock.now())
+    head = make_user(session, clock.now(), role=Role.rt_head, area=tree["rt1"])
+    rw_head = make_user(session, clock.now(), role=Role.rw_head, area=tree["rw1"])
+    admin = make_user(session, clock.now(), role=Role.admin)
+    headers = bearer(session, head, clock.now())
+    rw_headers = bearer(session, rw_head, clock.now())
+    session.commit()
+    # A member grant in one's own RT does not make another RT's (or the installation's)
+    # people one's own to manage.
+    granted = client.post(
+        f"/api/v1/areas/{tree['rt1'].id}/grants",
+        json={"user_id": admin.id, "role": "member"},
+        headers=headers,
+    )
+    assert granted.status_code == 201
+    for method, url in (
+        ("POST", f"/api/v1/users/{admin.id}/sign-in-link"),
+        ("POST", f"/api/v1/users/{admin.id}/revoke-sessions"),
+    ):
+        assert client.request(method, url, headers=headers).status_code in (403, 404)
+    yourself = client.post(
+        f"/api/v1/areas/{tree['rt1'].id}/grants",
+        json={"user_id": head.id, "role": "member"},
+        headers=headers,
+    )
+    assert yourself.status_code == 403
+    liaison = client.post(
+        f"/api/v1/areas/{tree['rw1'].id}/grants",
+        json={"user_id": head.id, "role": "liaison"},
+        headers=rw_headers,
+    )
+    assert liaison.status_code == 403

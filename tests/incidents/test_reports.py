@@ -230,5 +230,32 @@ def test_retried_report_is_filed_once(client: TestClient, session: Session, peop
     body = REPORT | {"privacy": "anonymous"}
     first = client.post(f"/api/v1/areas/{people.rt.id}/incidents", json=body, headers=headers)
     again = client.post(f"/api/v1/areas/{people.rt.id}/incidents", json=body, headers=headers)
-    assert first.json() == again.json()
+    # The receipt is shown once: the replay answers the same report without it.
+    assert first.json() | {"receipt": None} == again.json()
     assert len(session.scalars(select(Incident)).all()) == 1
+
+
+def test_no_receipt_is_kept_and_no_night_is_named(
+    client: TestClient, session: Session, people: People
+) -> None:
+    from app.idempotency.models import IdempotencyRecord
+
+    headers = people.headers["reporter"] | {"Idempotency-Key": "anon-x"}
+    body = REPORT | {"privacy": "anonymous"}
+    url = f"/api/v1/areas/{people.rt.id}/incidents"
+    first = client.post(url, json=body, headers=headers).json()
+    assert first["receipt"]
+    stored = session.scalars(select(IdempotencyRecord)).one()
+    assert first["receipt"] not in repr(stored.response_body)
+    assert client.post(url, json=body, headers=headers).json()["receipt"] is None
+    named_night = client.post(
+        url, json=body | {"night_log_id": 1}, headers=people.headers["reporter"]
+    )
+    assert named_night.json()["error"]["code"] == "anonymous_no_log"
+    naive = client.post(
+        url,
+        json=REPORT | {"occurred_at": "2026-11-29T22:00:00"},
+        headers=people.headers["reporter"],
+    )
+    assert naive.status_code == 422
+    assert naive.json()["error"]["field"] == "occurred_at"

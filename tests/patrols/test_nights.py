@@ -111,8 +111,12 @@ def test_a_night_played_out(client: TestClient, session: Session, clock: FixedCl
     )
     helper = client.post(f"{url}/walk-in", json={"name": "Pak Darto (tetangga)"}, headers=head)
     assert helper.status_code == 201
-    team = client.get(f"{url}/team", headers=outsider).json()
+    team = client.get(f"{url}/team", headers=b).json()
     assert [m["checked_in_at"] is not None for m in team["team"]].count(True) == 3
+    # A resident not on tonight's team sees who is on, not who came or how it ended.
+    outside_view = client.get(f"{url}/team", headers=outsider).json()
+    assert {m["checked_in_at"] for m in outside_view["team"]} == {None}
+    assert {m["status"] for m in outside_view["team"]} == {None}
     assert [h["walk_in_name"] for h in team["helpers"]] == ["Pak Darto (tetangga)"]
     # The log: a round, "aman", jimpitan.
     for body in (
@@ -190,3 +194,20 @@ def test_no_shows_are_fined_corrected_and_carried(
         h["id"]: h["prior_shifts"] for h in session.get(Roster, draft["id"]).problem["households"]
     }
     assert problem_prior[str(third.household_id)] == rows[third.household_id]["served"]
+
+
+def test_the_team_cannot_close_early_nor_reset_a_turn(
+    client: TestClient, session: Session, clock: FixedClock
+) -> None:
+    rt, _houses, head, night, turns, _others = _setup(client, session, clock)
+    member = _resident(session, clock, rt, turns[0].household_id)
+    session.commit()
+    clock.set(datetime.fromisoformat("2026-12-05T15:00:00+00:00"))
+    early = client.post(f"/api/v1/nights/{night.id}/close", headers=member)
+    assert early.json()["error"]["code"] == "too_soon_to_close"
+    reset = client.put(
+        f"/api/v1/assignments/{turns[0].id}/attendance",
+        json={"status": "scheduled", "reason": "hapus"},
+        headers=head,
+    )
+    assert reset.json()["error"]["code"] == "attendance_not_correctable"

@@ -76,6 +76,8 @@ class Assignment(Base):
         # Carry-over reads an RT's served turns over a window of dates.
         Index("ix_assignment_rt_id_night_date", "rt_id", "night_date"),
         Index("ix_assignment_household_id_night_date", "household_id", "night_date"),
+        # Summaries count a week of turns for many RTs at once: an index-only scan.
+        Index("ix_assignment_week", "night_date", "rt_id", "status", "roster_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -18,11 +18,13 @@ areas_cli = typer.Typer(help="The area tree.", no_args_is_help=True)
 demo_cli = typer.Typer(help="Demo data.", no_args_is_help=True)
 user_cli = typer.Typer(help="Users.", no_args_is_help=True)
 import_cli = typer.Typer(help="Import data from files.", no_args_is_help=True)
+job_cli = typer.Typer(help="Scheduled work.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(areas_cli, name="areas")
 cli.add_typer(demo_cli, name="demo")
 cli.add_typer(user_cli, name="user")
 cli.add_typer(import_cli, name="import")
+cli.add_typer(job_cli, name="job")
 cli.add_typer(roster_app, name="roster")
 
 
@@ -263,6 +265,52 @@ def draft_all(
         f"{result.assignments / seconds if seconds else 0:.0f} assignments/s); "
         f"{result.proved_optimal} proved optimal, {result.unfilled} places unfilled"
     )
+
+
+@cli.command()
+def scheduler() -> None:
+    """Run the scheduled work as its own process (production, several web workers)."""
+    from app.clock import SystemClock
+    from app.db import make_engine, make_sessionmaker
+    from app.jobs.scheduler import blocking
+
+    factory = make_sessionmaker(make_engine(get_settings().database_url))
+    typer.echo("scheduler running; ticks every minute")
+    blocking(factory, SystemClock()).start()
+
+
+@job_cli.command("run")
+def job_run(
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="draft-next-month, reminders, close-night, weekly-summary, escalate or deliver"
+        ),
+    ],
+    at: Annotated[str | None, typer.Option(help="ISO time to run the tick as of")] = None,
+) -> None:
+    """Run one tick by hand: every due slot of the job, each once."""
+    from datetime import UTC, datetime
+
+    from app.db import make_engine, make_sessionmaker
+    from app.jobs import service as jobs
+
+    try:
+        now = datetime.fromisoformat(at) if at else datetime.now(UTC)
+    except ValueError:
+        typer.echo("error: at: not an ISO date and time", err=True)
+        raise typer.Exit(2) from None
+    if now.tzinfo is None:
+        typer.echo("error: at: give a time zone offset, e.g. 2026-12-01T07:05+07:00", err=True)
+        raise typer.Exit(2)
+    factory = make_sessionmaker(make_engine(get_settings().database_url))
+    if name == "deliver":
+        typer.echo(f"{jobs.deliver(factory, now)} message(s) sent")
+        return
+    if name not in jobs.JOBS:
+        typer.echo(f"error: name: no job {name!r}", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"{jobs.run_tick(factory, name, now)} slot(s) done")
 
 
 @demo_cli.command("load")

@@ -1,5 +1,7 @@
 """The application factory."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -27,7 +29,23 @@ def create_app(
     """Build the app on the configured database (or the given engine and clock)."""
     settings = settings or get_settings()
     engine = engine or make_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(application: FastAPI) -> AsyncIterator[None]:
+        # One process (the SQLite default) runs its own scheduler; with several workers
+        # the scheduler runs apart, as ``ronda scheduler``.
+        scheduler = None
+        if settings.run_scheduler and settings.workers == 1:
+            from app.jobs.scheduler import background
+
+            scheduler = background(application.state.sessionmaker, application.state.clock)
+            scheduler.start()
+        yield
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Ronda",
         version="0.1.0",
         description="Fair night-patrol rosters, patrol logs and incident reports for RT/RW.",

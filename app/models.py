@@ -7,6 +7,7 @@ from app.db import Base
 from app.households.models import AwayPeriod, Household, Member
 from app.idempotency.models import IdempotencyRecord
 from app.incidents.models import Incident, IncidentEvent, IncidentPhoto, ReportRate
+from app.jobs.models import JobRun
 from app.notifications.models import OutboxMessage
 from app.patrols.models import (
     CheckIn,
@@ -46,6 +47,7 @@ __all__ = [
     "Incident",
     "IncidentEvent",
     "IncidentPhoto",
+    "JobRun",
     "LogEntry",
     "LoginThrottle",
     "Member",

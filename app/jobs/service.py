@@ -1,0 +1,326 @@
+"""Ticks: each finds the (area, slot) pairs due in their own local time and does each once.
+
+A pair is done in its own transaction that also inserts its ``job_run`` row (unique on
+job, area and slot), under a PostgreSQL transaction-level advisory lock for the pair:
+a double fire, two schedulers or a restart after a missed time does each slot once.
+The work is the domains' own service functions; this module only finds and records.
+"""
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.areas.models import Area, AreaKind
+from app.auth.models import Grant, Role
+from app.errors import DomainError
+from app.incidents.models import Incident, IncidentStatus
+from app.jobs.models import JobRun
+from app.notifications import service as outbox
+from app.patrols import service as patrols
+from app.rostering import calendar
+from app.rostering import service as rostering
+from app.rostering.models import Assignment, Roster, RosterNight, RosterStatus
+from app.summaries import service as summaries
+
+log = logging.getLogger("ronda.jobs")
+
+CLOSE_AT = 7  # 07:00 local: last night is over
+REMIND_AT = 17  # 17:00 local: tonight's patrol is told
+DRAFT_DAY, DRAFT_AT = 25, 8  # the 25th, 08:00 local: next month's draft
+SUMMARY_AT = 8  # Monday 08:00 local
+GRACE = timedelta(days=2)  # a scheduler down longer than this skips the old slots
+ESCALATE_AFTER = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Due:
+    area_id: int
+    slot: str
+
+
+Work = Callable[[Session, Area, str, datetime], str | None]
+
+
+def _zones(session: Session, kind: AreaKind) -> dict[str, list[Area]]:
+    by_zone: dict[str, list[Area]] = {}
+    for area in session.scalars(select(Area).where(Area.kind == kind).order_by(Area.id)):
+        by_zone.setdefault(area.timezone, []).append(area)
+    return by_zone
+
+
+def _done(session: Session, job: str, slots: set[str]) -> set[tuple[int, str]]:
+    rows = session.execute(
+        select(JobRun.area_id, JobRun.slot).where(JobRun.job == job, JobRun.slot.in_(slots))
+    )
+    return {(a, s) for a, s in rows}
+
+
+def _daily(
+    session: Session,
+    job: str,
+    kind: AreaKind,
+    hour: int,
+    now: datetime,
+    shift: int,
+    grace_days: int = GRACE.days,
+) -> list[Due]:
+    """Areas whose local time has passed ``hour`` today; the slot is today + ``shift`` days.
+
+    Slots of the ``grace_days`` before are caught up (a scheduler that was down).
+    """
+    due: list[Due] = []
+    for zone, zone_areas in _zones(session, kind).items():
+        local = now.astimezone(ZoneInfo(zone))
+        days = [local.date() - timedelta(days=k) for k in range(grace_days + 1)]
+        slots = {
+            (d + timedelta(days=shift)).isoformat(): d
+            for d in days
+            if d < local.date() or local.hour >= hour
+        }
+        done = _done(session, job, set(slots))
+        due += [Due(a.id, s) for s in sorted(slots) for a in zone_areas if (a.id, s) not in done]
+    return due
+
+
+# --- the work of each job -----------------------------------------------------------------
+
+
+def close_nights(session: Session, rt: Area, slot: str, now: datetime) -> str | None:
+    """Close last night's log and mark no-shows."""
+    night_date = date.fromisoformat(slot)
+    nights = session.scalars(
+        select(RosterNight)
+        .join(Roster, Roster.id == RosterNight.roster_id)
+        .where(
+            Roster.rt_id == rt.id,
+            Roster.status == RosterStatus.published,
+            RosterNight.night_date == night_date,
+        )
+    ).all()
+    for night in nights:
+        patrols.close_night(session, night, actor=None, now=now)
+    return f"{len(nights)} night(s) closed"
+
+
+def remind(session: Session, rt: Area, slot: str, now: datetime) -> str | None:
+    """Tell tonight's patrol; tell the RT head of a short night."""
+    night = session.scalar(
+        select(RosterNight)
+        .join(Roster, Roster.id == RosterNight.roster_id)
+        .where(
+            Roster.rt_id == rt.id,
+            Roster.status == RosterStatus.published,
+            RosterNight.night_date == date.fromisoformat(slot),
+        )
+    )
+    if night is None or night.team_size == 0:
+        return "no patrol tonight"
+    households = session.scalars(
+        select(Assignment.household_id).where(Assignment.night_id == night.id)
+    ).all()
+    for household_id in households:
+        outbox.enqueue(
+            session,
+            recipient=f"household:{household_id}",
+            subject="Pengingat ronda malam ini",
+            body=f"Giliran ronda {slot}",
+            now=now,
+            payload={"night_id": night.id},
+        )
+    if len(households) < night.team_size:
+        outbox.enqueue(
+            session,
+            recipient=f"rt-head:{rt.id}",
+            subject="Regu ronda malam ini kurang",
+            body=f"{slot}: {len(households)} dari {night.team_size}",
+            now=now,
+            payload={"night_id": night.id},
+        )
+    return f"{len(households)} household(s) reminded"
+
+
+def draft_next_month(session: Session, rt: Area, slot: str, now: datetime) -> str | None:
+    """Draft next month for an RT that has none, and tell its head."""
+    if rostering.find_roster(session, rt, slot) is not None:
+        return "roster already there"
+    roster = rostering.generate_draft(session, rt, slot, actor_id=None, now=now)
+    outbox.enqueue(
+        session,
+        recipient=f"rt-head:{rt.id}",
+        subject="Draf jadwal ronda bulan depan siap",
+        body=slot,
+        now=now,
+        payload={"roster_id": roster.id},
+    )
+    return f"roster {roster.id} drafted"
+
+
+def weekly_summary(session: Session, area: Area, slot: str, now: datetime) -> str | None:
+    """Store last week's summary for a kelurahan; tell its liaisons."""
+    start = summaries.parse_week(slot)
+    built = summaries.build(session, area, start, now=now)
+    outbox.enqueue(
+        session,
+        recipient=f"liaisons-of:{area.id}",
+        subject="Ringkasan keamanan mingguan",
+        body=slot,
+        now=now,
+        payload={"summary_id": built.id},
+    )
+    return f"summary {built.id} stored"
+
+
+def escalate(session: Session, rt: Area, slot: str, now: datetime) -> str | None:
+    """A report nobody acknowledged in time goes to the grant above the liaison."""
+    incident = session.get(Incident, int(slot))
+    if incident is None or incident.status != IncidentStatus.reported:
+        return "answered meanwhile"
+    above = session.scalars(
+        select(Grant.user_id)
+        .join(Area, Area.id == Grant.area_id)
+        .where(Grant.role.in_([Role.admin, Role.liaison]), func.length(Area.path) < len(rt.path))
+        .where(text(":path LIKE area.path || '%'").bindparams(path=rt.path))
+    ).all()
+    for user_id in above:
+        outbox.enqueue(
+            session,
+            recipient=f"user:{user_id}",
+            subject="Laporan belum ditanggapi",
+            body=f"#{incident.id}",
+            now=now,
+            payload={"incident_id": incident.id},
+        )
+    return f"{len(above)} told"
+
+
+# --- finding what is due --------------------------------------------------------------------
+
+
+def due_close(session: Session, now: datetime) -> list[Due]:
+    return _daily(session, "close-night", AreaKind.rt, CLOSE_AT, now, shift=-1)
+
+
+def due_remind(session: Session, now: datetime) -> list[Due]:
+    # A reminder for a night gone by helps nobody: no catching up.
+    return _daily(session, "reminders", AreaKind.rt, REMIND_AT, now, shift=0, grace_days=0)
+
+
+def due_draft(session: Session, now: datetime) -> list[Due]:
+    due: list[Due] = []
+    for zone, rts in _zones(session, AreaKind.rt).items():
+        local = now.astimezone(ZoneInfo(zone))
+        if (local.day, local.hour) < (DRAFT_DAY, DRAFT_AT):
+            continue
+        slot = calendar.shift_month(local.strftime("%Y-%m"), 1)
+        done = _done(session, "draft-next-month", {slot})
+        due += [Due(rt.id, slot) for rt in rts if (rt.id, slot) not in done]
+    return due
+
+
+def due_summary(session: Session, now: datetime) -> list[Due]:
+    due: list[Due] = []
+    for zone, areas in _zones(session, AreaKind.kelurahan).items():
+        local = now.astimezone(ZoneInfo(zone))
+        monday = local.date() - timedelta(days=local.weekday())
+        if local.date() == monday and local.hour < SUMMARY_AT:
+            monday -= timedelta(weeks=1)
+        last = monday - timedelta(weeks=1)
+        slot = f"{last.isocalendar().year}-W{last.isocalendar().week:02d}"
+        done = _done(session, "weekly-summary", {slot})
+        due += [Due(a.id, slot) for a in areas if (a.id, slot) not in done]
+    return due
+
+
+def due_escalate(session: Session, now: datetime) -> list[Due]:
+    rows = session.execute(
+        select(Incident.rt_id, Incident.id).where(
+            Incident.status == IncidentStatus.reported,
+            Incident.created_at <= now - ESCALATE_AFTER,
+        )
+    ).all()
+    done = _done(session, "escalate", {str(i) for _r, i in rows})
+    return [Due(rt, str(i)) for rt, i in rows if (rt, str(i)) not in done]
+
+
+JOBS: dict[str, tuple[Callable[[Session, datetime], list[Due]], Work]] = {
+    "draft-next-month": (due_draft, draft_next_month),
+    "reminders": (due_remind, remind),
+    "close-night": (due_close, close_nights),
+    "weekly-summary": (due_summary, weekly_summary),
+    "escalate": (due_escalate, escalate),
+}
+
+
+def _lock_key(job: str, area_id: int, slot: str) -> int:
+    digest = hashlib.sha256(f"{job}:{area_id}:{slot}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def run_tick(factory: sessionmaker[Session], job: str, now: datetime) -> int:
+    """Do every due slot of ``job`` once; returns how many this process did."""
+    find, work = JOBS[job]
+    with factory() as session:
+        due = find(session, now)
+    done = 0
+    for item in due:
+        if _do_one(factory, job, work, item, now):
+            done += 1
+    return done
+
+
+def _do_one(factory: sessionmaker[Session], job: str, work: Work, item: Due, now: datetime) -> bool:
+    started = time.perf_counter()
+    try:
+        with factory.begin() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                locked = session.scalar(
+                    text("SELECT pg_try_advisory_xact_lock(:key)"),
+                    {"key": _lock_key(job, item.area_id, item.slot)},
+                )
+                if not locked:
+                    return False  # another scheduler is doing this very slot
+            if session.scalar(
+                select(JobRun.id).where(
+                    JobRun.job == job, JobRun.area_id == item.area_id, JobRun.slot == item.slot
+                )
+            ):
+                return False
+            area = session.get(Area, item.area_id)
+            if area is None:
+                return False
+            detail = work(session, area, item.slot, now)
+            session.add(
+                JobRun(
+                    job=job,
+                    area_id=item.area_id,
+                    slot=item.slot,
+                    started_at=now,
+                    duration_ms=int((time.perf_counter() - started) * 1000),
+                    detail=detail,
+                )
+            )
+    except IntegrityError:
+        return False  # done meanwhile by another scheduler
+    except DomainError as exc:
+        # Not yet possible (a week with open nights): left for a later tick.
+        log.info("%s %s %s waits: %s", job, item.area_id, item.slot, exc.localized("en"))
+        return False
+    return True
+
+
+def deliver(factory: sessionmaker[Session], now: datetime) -> int:
+    """Send the outbox's due messages."""
+    with factory.begin() as session:
+        return outbox.deliver_due(session, now)
+
+
+def iter_jobs() -> Iterator[str]:
+    yield from JOBS

@@ -1,0 +1,114 @@
+"""Scheduled work on a database of its own: each job's effect, once per slot, whoever ticks."""
+
+import re
+import subprocess
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app import migrate
+from app.db import make_engine, make_sessionmaker
+from app.jobs import service as jobs
+from app.jobs.models import JobRun
+from app.notifications.models import OutboxMessage
+from app.patrols.models import NightLog
+from app.rostering import service as rostering
+from app.rostering.models import Assignment, Roster
+from tests.conftest import T0
+from tests.factories import make_household, make_tree
+
+from .conftest import RONDA, Database, ronda_env
+
+pytestmark = pytest.mark.server
+
+
+def _city(url: str, rts: int = 3):
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    factory = make_sessionmaker(engine)
+    with factory.begin() as session:
+        tree = make_tree(session, T0)
+        areas = [tree["rt1"], tree["rt2"], tree["rt3"]][:rts]
+        for rt in areas:
+            for _ in range(10):
+                make_household(session, rt, T0, members=1, joined_date=date(2025, 1, 1))
+            roster = rostering.generate_draft(session, rt, "2026-12", actor_id=None, now=T0)
+            rostering.publish(session, roster, actor_id=None, now=T0)
+        ids = [rt.id for rt in areas]
+    return engine, factory, ids
+
+
+def _jakarta(text: str) -> datetime:
+    return datetime.fromisoformat(f"{text}+07:00")
+
+
+def _count(factory, model, *where) -> int:
+    with factory() as session:
+        return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+
+
+def test_close_night_marks_no_shows_once(live_database: Database) -> None:
+    engine, factory, _rts = _city(live_database.url)
+    # Before 07:00 only the two earlier nights (within the grace) are due, for 3 RTs.
+    assert jobs.run_tick(factory, "close-night", _jakarta("2026-12-06T06:55")) == 6
+    assert jobs.run_tick(factory, "close-night", _jakarta("2026-12-06T07:05")) == 3
+    assert jobs.run_tick(factory, "close-night", _jakarta("2026-12-06T07:06")) == 0
+    with factory() as session:
+        closed = session.scalars(
+            select(NightLog).where(NightLog.night_date == date(2026, 12, 5))
+        ).all()
+        assert len(closed) == 3
+        assert all(log.closed_at is not None and log.closed_by_id is None for log in closed)
+        statuses = set(
+            session.scalars(
+                select(Assignment.status).where(Assignment.night_date == date(2026, 12, 5))
+            )
+        )
+        assert {s.value for s in statuses} == {"absent"}
+    # A scheduler down for a day catches up the missed night once.
+    assert jobs.run_tick(factory, "close-night", _jakarta("2026-12-08T09:00")) == 6
+    assert _count(factory, JobRun, JobRun.job == "close-night") == 15
+    engine.dispose()
+
+
+def test_reminders_and_next_months_draft(live_database: Database) -> None:
+    engine, factory, _rts = _city(live_database.url, rts=2)
+    # Three RTs (one has no roster: "no patrol tonight"), tonight only.
+    assert jobs.run_tick(factory, "reminders", _jakarta("2026-12-10T17:01")) == 3
+    assert _count(factory, OutboxMessage, OutboxMessage.subject == "Pengingat ronda malam ini") == 8
+    assert jobs.run_tick(factory, "reminders", _jakarta("2026-12-10T18:00")) == 0
+    assert jobs.run_tick(factory, "draft-next-month", _jakarta("2026-12-25T07:59")) == 0
+    assert jobs.run_tick(factory, "draft-next-month", _jakarta("2026-12-25T08:01")) == 3
+    assert _count(factory, Roster, Roster.month == "2027-01") == 3
+    assert jobs.run_tick(factory, "draft-next-month", _jakarta("2026-12-26T08:01")) == 0
+    engine.dispose()
+
+
+def test_two_schedulers_together_do_each_slot_once(
+    postgres_database: Database, tmp_path: Path
+) -> None:
+    engine, factory, _rts = _city(postgres_database.url)
+    env = ronda_env(postgres_database.url)
+    # Three nights are due (two of them caught up), for three RTs: nine slots; the two
+    # processes race for them, and the sum of what each did proves both ran.
+    at = "2026-12-08T07:30:00+07:00"
+    processes = [
+        subprocess.Popen(
+            [RONDA, "job", "run", "close-night", "--at", at],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=120) for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], outputs
+    done = [int(re.search(r"(\d+) slot", out).group(1)) for out, _err in outputs]
+    assert sum(done) == 9, outputs
+    assert _count(factory, JobRun, JobRun.job == "close-night") == 9
+    assert _count(factory, NightLog, NightLog.closed_at.is_not(None)) == 9
+    engine.dispose()

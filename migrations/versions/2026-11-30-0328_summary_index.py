@@ -7,10 +7,7 @@ Create Date: 2026-11-30 03:28:33.538672
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
 from alembic import op
-
-import app.db
 
 revision: str = "0009"
 down_revision: str | None = "0008"

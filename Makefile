@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format bench bench-city bench-checkin bench-summaries verify-solver messages clean
+.PHONY: run test lint format bench bench-city bench-checkin bench-summaries bench-tick verify-solver messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -52,6 +52,9 @@ bench-city: $(VENV)/.installed-dev
 
 bench-checkin: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_checkin.py
+
+bench-tick: $(VENV)/.installed-dev
+	$(BIN)/python bench/bench_tick.py
 
 bench-summaries: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_summaries.py

@@ -270,13 +270,24 @@ def draft_all(
 @cli.command()
 def scheduler() -> None:
     """Run the scheduled work as its own process (production, several web workers)."""
-    from app.clock import SystemClock
+    from app.clock import Clock, ScaledClock, SystemClock
     from app.db import make_engine, make_sessionmaker
     from app.jobs.scheduler import blocking
 
-    factory = make_sessionmaker(make_engine(get_settings().database_url))
-    typer.echo("scheduler running; ticks every minute")
-    blocking(factory, SystemClock()).start()
+    settings = get_settings()
+    factory = make_sessionmaker(make_engine(settings.database_url))
+    clock: Clock = (
+        ScaledClock(settings.clock_start, settings.clock_speed)
+        if settings.clock_start
+        else SystemClock()
+    )
+    typer.echo(f"scheduler running; ticks every {settings.tick_seconds:g} s")
+    blocking(
+        factory,
+        clock,
+        tick_seconds=settings.tick_seconds,
+        hold_seconds=settings.job_hold_seconds,
+    ).start()
 
 
 @job_cli.command("run")

@@ -1,6 +1,7 @@
 """The one source of the current time, injectable so tests set it instead of patching."""
 
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 
@@ -11,6 +12,20 @@ class Clock(Protocol):
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+
+class ScaledClock:
+    """A clock that starts at a given time and runs ``speed`` times faster than real time."""
+
+    def __init__(self, start: datetime, speed: float = 1.0) -> None:
+        if start.tzinfo is None:
+            raise ValueError("ScaledClock needs an aware datetime")
+        self.start = start
+        self.speed = speed
+        self.began = time.monotonic()
+
+    def now(self) -> datetime:
+        return self.start + timedelta(seconds=(time.monotonic() - self.began) * self.speed)
 
 
 class FixedClock:

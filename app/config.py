@@ -1,5 +1,6 @@
 """Settings from the environment (prefix ``RONDA_``) and a ``.env`` file."""
 
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -23,6 +24,13 @@ class Settings(BaseSettings):
     media_dir: Path = Path("media")
     log_level: str = "INFO"
     run_scheduler: bool = True
+    # The scheduler's ticks. Tests shorten the tick and run a clock that starts at a
+    # chosen time and runs faster, to cross due times in seconds.
+    tick_seconds: float = 60
+    clock_start: datetime | None = None
+    clock_speed: float = 1.0
+    # Hold each slot's transaction open this long (tests kill a scheduler mid-slot).
+    job_hold_seconds: float = 0
     # Argon2 cost; tests lower it so the suite stays fast.
     argon2_time_cost: int = 3
     argon2_memory_cost_kib: int = 65536

@@ -20,3 +20,5 @@ class JobRun(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     duration_ms: Mapped[int]
     detail: Mapped[str | None] = mapped_column(Text)
+    # Which scheduler did it ("host:pid"), to see who ran what when several compete.
+    runner: Mapped[str | None] = mapped_column(String(80))

@@ -19,10 +19,10 @@ TICK_SECONDS = 60
 MISFIRE_GRACE_SECONDS = 300
 
 
-def _tick(factory: sessionmaker[Session], clock: Clock, job: str) -> None:
+def _tick(factory: sessionmaker[Session], clock: Clock, job: str, hold: float) -> None:
     now: datetime = clock.now()
     try:
-        done = service.run_tick(factory, job, now)
+        done = service.run_tick(factory, job, now, hold_seconds=hold)
     except Exception:
         log.exception("tick %s failed", job)
         return
@@ -38,18 +38,23 @@ def _deliver(factory: sessionmaker[Session], clock: Clock) -> None:
 
 
 def configure(
-    scheduler: BaseScheduler, factory: sessionmaker[Session], clock: Clock
+    scheduler: BaseScheduler,
+    factory: sessionmaker[Session],
+    clock: Clock,
+    *,
+    tick_seconds: float = TICK_SECONDS,
+    hold_seconds: float = 0,
 ) -> BaseScheduler:
     """Register the ticks: in-memory store, coalesced, one instance each, a misfire grace."""
     options = {
-        "trigger": IntervalTrigger(seconds=TICK_SECONDS),
+        "trigger": IntervalTrigger(seconds=tick_seconds),
         "coalesce": True,
         "max_instances": 1,
         "misfire_grace_time": MISFIRE_GRACE_SECONDS,
         "replace_existing": True,
     }
     for job in service.iter_jobs():
-        scheduler.add_job(_tick, id=job, args=(factory, clock, job), **options)
+        scheduler.add_job(_tick, id=job, args=(factory, clock, job, hold_seconds), **options)
     scheduler.add_job(_deliver, id="deliver", args=(factory, clock), **options)
     return scheduler
 
@@ -61,8 +66,10 @@ def background(factory: sessionmaker[Session], clock: Clock) -> BackgroundSchedu
     return scheduler
 
 
-def blocking(factory: sessionmaker[Session], clock: Clock) -> BlockingScheduler:
+def blocking(
+    factory: sessionmaker[Session], clock: Clock, *, tick_seconds: float, hold_seconds: float
+) -> BlockingScheduler:
     """The scheduler as its own process (``ronda scheduler``)."""
     scheduler = BlockingScheduler(timezone="UTC")
-    configure(scheduler, factory, clock)
+    configure(scheduler, factory, clock, tick_seconds=tick_seconds, hold_seconds=hold_seconds)
     return scheduler

@@ -8,6 +8,8 @@ The work is the domains' own service functions; this module only finds and recor
 
 import hashlib
 import logging
+import os
+import socket
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -264,19 +266,31 @@ def _lock_key(job: str, area_id: int, slot: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
-def run_tick(factory: sessionmaker[Session], job: str, now: datetime) -> int:
+RUNNER = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def run_tick(
+    factory: sessionmaker[Session], job: str, now: datetime, *, hold_seconds: float = 0
+) -> int:
     """Do every due slot of ``job`` once; returns how many this process did."""
     find, work = JOBS[job]
     with factory() as session:
         due = find(session, now)
     done = 0
     for item in due:
-        if _do_one(factory, job, work, item, now):
+        if _do_one(factory, job, work, item, now, hold_seconds):
             done += 1
     return done
 
 
-def _do_one(factory: sessionmaker[Session], job: str, work: Work, item: Due, now: datetime) -> bool:
+def _do_one(
+    factory: sessionmaker[Session],
+    job: str,
+    work: Work,
+    item: Due,
+    now: datetime,
+    hold_seconds: float = 0,
+) -> bool:
     started = time.perf_counter()
     try:
         with factory.begin() as session:
@@ -297,6 +311,8 @@ def _do_one(factory: sessionmaker[Session], job: str, work: Work, item: Due, now
             if area is None:
                 return False
             detail = work(session, area, item.slot, now)
+            if hold_seconds:
+                time.sleep(hold_seconds)
             session.add(
                 JobRun(
                     job=job,
@@ -305,6 +321,7 @@ def _do_one(factory: sessionmaker[Session], job: str, work: Work, item: Due, now
                     started_at=now,
                     duration_ms=int((time.perf_counter() - started) * 1000),
                     detail=detail,
+                    runner=RUNNER,
                 )
             )
     except IntegrityError:

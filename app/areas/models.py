@@ -88,5 +88,7 @@ class Area(Base):
     # make-up, a paid fine settles the turn.
     noshow_makeup: Mapped[bool] = mapped_column(default=True, server_default=true())
     noshow_fine_rupiah: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A report nobody acknowledged this long goes to the grant above the liaison.
+    escalate_after_hours: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

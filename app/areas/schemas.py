@@ -73,6 +73,7 @@ class PatrolSettings(BaseModel):
     swap_needs_approval: bool | None = None
     noshow_makeup: bool | None = None
     noshow_fine_rupiah: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+    escalate_after_hours: Annotated[int, Field(ge=1, le=720)] | None = None
 
 
 class AreaCreate(PatrolSettings):
@@ -104,6 +105,7 @@ class PatrolSettingsRead(BaseModel):
     swap_needs_approval: bool
     noshow_makeup: bool
     noshow_fine_rupiah: int
+    escalate_after_hours: int
 
 
 class AreaRead(BaseModel):

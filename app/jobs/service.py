@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -39,7 +39,6 @@ REMIND_AT = 17  # 17:00 local: tonight's patrol is told
 DRAFT_DAY, DRAFT_AT = 25, 8  # the 25th, 08:00 local: next month's draft
 SUMMARY_AT = 8  # Monday 08:00 local
 GRACE = timedelta(days=2)  # a scheduler down longer than this skips the old slots
-ESCALATE_AFTER = timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -181,16 +180,23 @@ def weekly_summary(session: Session, area: Area, slot: str, now: datetime) -> st
 
 
 def escalate(session: Session, rt: Area, slot: str, now: datetime) -> str | None:
-    """A report nobody acknowledged in time goes to the grant above the liaison."""
+    """A report nobody acknowledged in time goes to the grants above the RT's liaison."""
     incident = session.get(Incident, int(slot))
     if incident is None or incident.status != IncidentStatus.reported:
         return "answered meanwhile"
-    above = session.scalars(
-        select(Grant.user_id)
-        .join(Area, Area.id == Grant.area_id)
-        .where(Grant.role.in_([Role.admin, Role.liaison]), func.length(Area.path) < len(rt.path))
-        .where(text(":path LIKE area.path || '%'").bindparams(path=rt.path))
+    covering = session.execute(
+        select(Grant.user_id, Grant.role, Area.path)
+        .select_from(Grant)
+        .outerjoin(Area, Area.id == Grant.area_id)
+        .where(Grant.role.in_([Role.admin, Role.liaison]))
     ).all()
+    # Grants over the RT, by how high their area sits ("" is the whole installation).
+    over = [
+        (user, role, path or "") for user, role, path in covering if rt.path.startswith(path or "")
+    ]
+    liaisons = [path for _u, role, path in over if role == Role.liaison]
+    nearest = max(liaisons, key=len) if liaisons else rt.path
+    above = sorted({user for user, _r, path in over if len(path) < len(nearest)})
     for user_id in above:
         outbox.enqueue(
             session,
@@ -242,12 +248,15 @@ def due_summary(session: Session, now: datetime) -> list[Due]:
 
 
 def due_escalate(session: Session, now: datetime) -> list[Due]:
-    rows = session.execute(
-        select(Incident.rt_id, Incident.id).where(
-            Incident.status == IncidentStatus.reported,
-            Incident.created_at <= now - ESCALATE_AFTER,
+    rows = [
+        (rt_id, incident_id)
+        for rt_id, incident_id, created, hours in session.execute(
+            select(Incident.rt_id, Incident.id, Incident.created_at, Area.escalate_after_hours)
+            .join(Area, Area.id == Incident.rt_id)
+            .where(Incident.status == IncidentStatus.reported)
         )
-    ).all()
+        if created <= now - timedelta(hours=hours)
+    ]
     done = _done(session, "escalate", {str(i) for _r, i in rows})
     return [Due(rt, str(i)) for rt, i in rows if (rt, str(i)) not in done]
 

@@ -41,6 +41,7 @@ def test_an_rt_gets_default_patrol_settings(admin_client: TestClient) -> None:
         "swap_needs_approval": False,
         "noshow_makeup": True,
         "noshow_fine_rupiah": 0,
+        "escalate_after_hours": 24,
     }
     assert tree["rw1"]["patrol"] is None
     assert rt["path"] == f"{tree['rw1']['path']}{rt['id']}/"

@@ -2,7 +2,7 @@
 
 import re
 import subprocess
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -111,4 +111,59 @@ def test_two_schedulers_together_do_each_slot_once(
     assert sum(done) == 9, outputs
     assert _count(factory, JobRun, JobRun.job == "close-night") == 9
     assert _count(factory, NightLog, NightLog.closed_at.is_not(None)) == 9
+    engine.dispose()
+
+
+def test_escalation_goes_above_the_liaison_once(live_database: Database) -> None:
+    from app.auth.models import Role
+    from app.incidents.models import Incident
+    from tests.factories import make_user
+
+    migrate.upgrade(live_database.url)
+    engine = make_engine(live_database.url)
+    factory = make_sessionmaker(engine)
+    with factory.begin() as session:
+        tree = make_tree(session, T0)
+        liaison = make_user(session, T0, role=Role.liaison, area=tree["kelurahan"])
+        above = make_user(session, T0, role=Role.liaison, area=tree["kecamatan"])
+        session.add(
+            Incident(
+                rt_id=tree["rt1"].id,
+                category="pencurian",
+                severity="tinggi",
+                occurred_at=T0,
+                local_date=T0.date(),
+                description="belum ditanggapi",
+                privacy="named",
+                created_at=T0,
+            )
+        )
+        liaison_id, above_id = liaison.id, above.id
+    assert jobs.run_tick(factory, "escalate", T0 + timedelta(hours=23)) == 0
+    assert jobs.run_tick(factory, "escalate", T0 + timedelta(hours=25)) == 1
+    assert jobs.run_tick(factory, "escalate", T0 + timedelta(hours=26)) == 0
+    with factory() as session:
+        told = session.scalars(
+            select(OutboxMessage.recipient).where(
+                OutboxMessage.subject == "Laporan belum ditanggapi"
+            )
+        ).all()
+    assert told == [f"user:{above_id}"]
+    assert f"user:{liaison_id}" not in told
+    engine.dispose()
+
+
+def test_weekly_summary_waits_for_closed_nights(live_database: Database) -> None:
+    engine, factory, _rts = _city(live_database.url, rts=1)
+    # Monday 7 December, 08:05: last week (30 Nov - 6 Dec) has nights still open.
+    monday = _jakarta("2026-12-07T08:05")
+    assert jobs.run_tick(factory, "weekly-summary", monday) == 0
+    assert jobs.run_tick(factory, "close-night", _jakarta("2026-12-07T07:05")) >= 3
+    for day in range(1, 5):  # the older nights of the week, closed by hand
+        jobs.run_tick(factory, "close-night", _jakarta(f"2026-12-0{day + 1}T07:05"))
+    assert jobs.run_tick(factory, "weekly-summary", monday) == 1
+    assert jobs.run_tick(factory, "weekly-summary", monday) == 0
+    with factory() as session:
+        slots = session.scalars(select(JobRun.slot).where(JobRun.job == "weekly-summary")).all()
+    assert slots == ["2026-W49"]
     engine.dispose()

@@ -60,6 +60,8 @@ def deliver_due(session: Session, now: datetime, limit: int = 200) -> int:
         .where(OutboxMessage.status == OutboxStatus.pending, OutboxMessage.next_attempt_at <= now)
         .order_by(OutboxMessage.id)
         .limit(limit)
+        # Two schedulers delivering at once each take different messages (PostgreSQL).
+        .with_for_update(skip_locked=True)
     ).all()
     sent = 0
     for message in due:

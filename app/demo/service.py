@@ -1,7 +1,7 @@
 """Demo data for ``make run``: a realistic kelurahan to click through."""
 
 import random
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +18,10 @@ from app.demo import people
 from app.households import service as households
 from app.households.models import Household, Member
 from app.households.schemas import AwayCreate, HouseholdCreate, MemberCreate
+from app.patrols.models import CheckIn, CheckInKind, EntryKind, LogEntry, NightLog
 from app.rostering import calendar
 from app.rostering import service as rostering
-from app.rostering.models import Assignment, AssignmentStatus
+from app.rostering.models import Assignment, AssignmentStatus, RosterNight
 
 DEMO_TREE = Path(__file__).with_name("areas.yaml")
 DEMO_PASSWORD = "ronda-demo"
@@ -116,6 +117,7 @@ def _load_rosters(session: Session, now: datetime) -> int:
                     else AssignmentStatus.excused
                 )
             session.flush()
+            _play_out(session, roster.id, rt.id, now, rng)
             made += 1
         rostering.generate_draft(session, rt, next_month, actor_id=None, now=now)
         made += 1
@@ -149,6 +151,51 @@ def _load_households(session: Session, now: datetime) -> int:
             created += 1
     _link_demo_users(session, now)
     return created
+
+
+def _play_out(
+    session: Session, roster_id: int, rt_id: int, now: datetime, rng: random.Random
+) -> None:
+    """The past nights as the patrol left them: check-ins, jimpitan, closed logs."""
+    nights = session.scalars(
+        select(RosterNight).where(
+            RosterNight.roster_id == roster_id,
+            RosterNight.ends_at < now,
+            RosterNight.team_size > 0,
+        )
+    ).all()
+    for night in nights:
+        log = NightLog(
+            night_id=night.id,
+            rt_id=rt_id,
+            night_date=night.night_date,
+            opened_at=night.starts_at,
+            closed_at=night.ends_at + timedelta(hours=3),
+        )
+        session.add(log)
+        session.flush()
+        for turn in session.scalars(select(Assignment).where(Assignment.night_id == night.id)):
+            if turn.status in (AssignmentStatus.present, AssignmentStatus.covered):
+                session.add(
+                    CheckIn(
+                        night_id=night.id,
+                        rt_id=rt_id,
+                        night_date=night.night_date,
+                        kind=CheckInKind.rostered,
+                        assignment_id=turn.id,
+                        checked_in_at=night.starts_at + timedelta(minutes=rng.randint(-20, 40)),
+                        created_at=night.starts_at,
+                    )
+                )
+        session.add(
+            LogEntry(
+                log_id=log.id,
+                kind=EntryKind.jimpitan,
+                amount_rupiah=rng.randrange(5_000, 40_000, 500),
+                at=night.ends_at,
+            )
+        )
+    session.flush()
 
 
 def _link_demo_users(session: Session, now: datetime) -> None:

@@ -31,6 +31,14 @@ class Settings(BaseSettings):
     clock_speed: float = 1.0
     # Hold each slot's transaction open this long (tests kill a scheduler mid-slot).
     job_hold_seconds: float = 0
+    # Notification channels, configured per deployment.
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: str = ""
+    smtp_from: str = "ronda@localhost"
     # Argon2 cost; tests lower it so the suite stays fast.
     argon2_time_cost: int = 3
     argon2_memory_cost_kib: int = 65536

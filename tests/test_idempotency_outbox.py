@@ -66,7 +66,7 @@ def test_outbox_delivers_through_the_log_channel(
 
 
 def test_outbox_backs_off_after_a_failure(session: Session, clock: FixedClock) -> None:
-    def broken(_message: OutboxMessage) -> None:
+    def broken(_message: OutboxMessage, _settings: object) -> None:
         raise ConnectionError("receiver down")
 
     outbox.CHANNELS["broken"] = broken
@@ -78,7 +78,9 @@ def test_outbox_backs_off_after_a_failure(session: Session, clock: FixedClock) -
         assert outbox.deliver_due(session, clock.now()) == 0
         assert message.status == OutboxStatus.pending
         assert message.last_error == "receiver down"
-        assert message.next_attempt_at == clock.now() + timedelta(minutes=2)
+        # Two minutes, give or take a quarter (jitter).
+        wait = message.next_attempt_at - clock.now()
+        assert timedelta(seconds=90) <= wait <= timedelta(seconds=150)
         assert outbox.deliver_due(session, clock.now() + timedelta(minutes=1)) == 0
         assert message.attempts == 1
     finally:

@@ -344,8 +344,9 @@ def _do_one(
 
 def deliver(factory: sessionmaker[Session], now: datetime) -> int:
     """Send the outbox's due messages."""
-    with factory.begin() as session:
-        return outbox.deliver_due(session, now)
+    from app.config import get_settings
+
+    return outbox.deliver_pending(factory, now, get_settings())
 
 
 def iter_jobs() -> Iterator[str]:

@@ -27,6 +27,9 @@ class User(Base):
     # None for people who sign in only with their personal link.
     password_hash: Mapped[str | None] = mapped_column(String(255))
     language: Mapped[str] = mapped_column(String(8), default="id")
+    # How this person wants to hear from Ronda: log (the default), webhook or email.
+    notify_channel: Mapped[str] = mapped_column(String(16), default="log", server_default="log")
+    email: Mapped[str | None] = mapped_column(String(254))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

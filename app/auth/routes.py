@@ -17,6 +17,7 @@ from app.auth.schemas import (
     LinkLoginRequest,
     LoginRequest,
     MeRead,
+    MeUpdate,
     RevokedSessions,
     SessionRead,
     SignInLinkRead,
@@ -106,11 +107,29 @@ def logout(principal: SignedIn, session: DbSession, now: Now) -> Response:
     return Response(status_code=204)
 
 
+def _me(session: DbSession, user: User) -> MeRead:
+    grants = [GrantRead.model_validate(g) for g in service.grants_of(session, user.id)]
+    return MeRead(
+        **user_read(user).model_dump(),
+        grants=grants,
+        notify_channel=user.notify_channel,
+        email=user.email,
+    )
+
+
 @router.get("/me", response_model=MeRead)
 def me(principal: SignedIn, session: DbSession) -> MeRead:
-    """Who am I, and where do I hold which role."""
-    grants = [GrantRead.model_validate(g) for g in service.grants_of(session, principal.user.id)]
-    return MeRead(**user_read(principal.user).model_dump(), grants=grants)
+    """Who am I, where do I hold which role, and how Ronda reaches me."""
+    return _me(session, principal.user)
+
+
+@router.patch("/me", response_model=MeRead)
+def update_me(data: MeUpdate, principal: SignedIn, session: DbSession, now: Now) -> MeRead:
+    """Choose my language and how Ronda reaches me (log, webhook or e-mail)."""
+    user = service.update_preferences(
+        session, principal.user, data.model_dump(exclude_unset=True), now=now
+    )
+    return _me(session, user)
 
 
 @router.post("/areas/{area_id}/users", status_code=201, response_model=UserRead)

@@ -45,6 +45,22 @@ class UserRead(BaseModel):
 
 class MeRead(UserRead):
     grants: list[GrantRead]
+    notify_channel: Literal["log", "webhook", "email"] = "log"
+    email: str | None = None
+
+
+class MeUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    language: Literal["id", "en"] | None = None
+    notify_channel: Literal["log", "webhook", "email"] | None = None
+    email: (
+        Annotated[
+            str,
+            StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$"),
+        ]
+        | None
+    ) = None
 
 
 class SessionRead(BaseModel):

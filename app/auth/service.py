@@ -339,6 +339,36 @@ def user_area_paths(session: Session, user_id: int) -> list[str]:
     return [path or "" for (path,) in rows]
 
 
+class EmailNeeded(Invalid):
+    code = "email_needed"
+    message = N_("Give an e-mail address to be reached by e-mail.")
+
+
+def update_preferences(
+    session: Session, user: User, changes: dict[str, object], *, now: datetime
+) -> User:
+    """Change a user's language and how Ronda reaches them."""
+    before = (user.language, user.notify_channel, user.email)
+    for name in ("language", "notify_channel", "email"):
+        if changes.get(name) is not None:
+            setattr(user, name, changes[name])
+    if user.notify_channel == "email" and not user.email:
+        raise EmailNeeded(field="email")
+    if (user.language, user.notify_channel, user.email) == before:
+        return user
+    session.flush()
+    audit.record(
+        session,
+        actor_id=user.id,
+        action="user.preferences",
+        object_type="user",
+        object_id=user.id,
+        at=now,
+        after={"language": user.language, "notify_channel": user.notify_channel},
+    )
+    return user
+
+
 def create_user(
     session: Session,
     settings: Settings,

@@ -27,7 +27,7 @@ from app.auth.models import User
 from app.auth.permissions import Permission
 from app.auth.service import Principal
 from app.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
-from app.i18n import N_
+from app.i18n import N_, Msg
 from app.incidents.models import (
     Category,
     Incident,
@@ -58,6 +58,14 @@ CATEGORY_LABELS: dict[Category, tuple[str, str]] = {
     Category.orang_hilang: ("Orang hilang", "Missing person"),
     Category.fasilitas_rusak: ("Fasilitas rusak", "Damaged facility"),
     Category.lainnya: ("Lainnya", "Other"),
+}
+
+STATUS_WORDS = {
+    IncidentStatus.reported: N_("reported"),
+    IncidentStatus.acknowledged: N_("acknowledged"),
+    IncidentStatus.in_progress: N_("in progress"),
+    IncidentStatus.resolved: N_("resolved"),
+    IncidentStatus.dismissed: N_("dismissed"),
 }
 
 # Who moves a report where: the liaison (or an admin), one step at a time.
@@ -350,12 +358,16 @@ def move(
         at=now,
         after={"status": status, "note": note},
     )
-    if incident.reporter_user_id is not None:
-        outbox.enqueue(
+    reporter = reporter_of(session, incident)
+    if reporter is not None:
+        # An anonymous reporter follows the report in the app, by receipt, and nowhere else.
+        outbox.notify_user(
             session,
-            recipient=f"user:{incident.reporter_user_id}",
+            reporter,
             subject=N_("Your report was followed up"),
-            body=status.value,
+            body=N_("Your report #{number} is now: {status}."),
+            params={"number": incident.id, "status": Msg(STATUS_WORDS[status])},
+            zone=rt.timezone,
             now=now,
             payload={"incident_id": incident.id},
         )

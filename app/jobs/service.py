@@ -21,8 +21,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.areas.models import Area, AreaKind
-from app.auth.models import Grant, Role
+from app.auth.models import Grant, Role, User
 from app.errors import DomainError
+from app.households.models import Member
+from app.i18n import N_, gettext
 from app.incidents.models import Incident, IncidentStatus
 from app.jobs.models import JobRun
 from app.notifications import service as outbox
@@ -39,6 +41,10 @@ REMIND_AT = 17  # 17:00 local: tonight's patrol is told
 DRAFT_DAY, DRAFT_AT = 25, 8  # the 25th, 08:00 local: next month's draft
 SUMMARY_AT = 8  # Monday 08:00 local
 GRACE = timedelta(days=2)  # a scheduler down longer than this skips the old slots
+
+
+REMINDER_SUBJECT = N_("Patrol tonight")
+REMINDER_BODY = N_("Your household is on patrol tonight ({date}), from {start}.")
 
 
 @dataclass(frozen=True)
@@ -127,15 +133,38 @@ def remind(session: Session, rt: Area, slot: str, now: datetime) -> str | None:
     households = session.scalars(
         select(Assignment.household_id).where(Assignment.night_id == night.id)
     ).all()
-    for household_id in households:
-        outbox.enqueue(
+    start = night.starts_at.astimezone(ZoneInfo(rt.timezone)).strftime("%H:%M")
+    params = {"date": slot, "start": start}
+    people = session.execute(
+        select(Member.household_id, User)
+        .join(User, User.id == Member.user_id)
+        .where(Member.household_id.in_(households))
+    ).all()
+    reached = set()
+    for household_id, user in people:
+        outbox.notify_user(
             session,
-            recipient=f"household:{household_id}",
-            subject="Pengingat ronda malam ini",
-            body=f"Giliran ronda {slot}",
+            user,
+            subject=REMINDER_SUBJECT,
+            body=REMINDER_BODY,
+            params=params,
+            zone=rt.timezone,
             now=now,
+            on_patrol=True,
             payload={"night_id": night.id},
         )
+        reached.add(household_id)
+    for household_id in households:
+        if household_id not in reached:
+            # Nobody of the household signs in: the message waits in the log for the RT head.
+            outbox.enqueue(
+                session,
+                recipient=f"household:{household_id}",
+                subject=gettext(REMINDER_SUBJECT, "id", **params),
+                body=gettext(REMINDER_BODY, "id", **params),
+                now=now,
+                payload={"night_id": night.id},
+            )
     if len(households) < night.team_size:
         outbox.enqueue(
             session,

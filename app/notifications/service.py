@@ -3,13 +3,16 @@
 import logging
 import random
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.auth.models import User
 from app.config import Settings, get_settings
+from app.i18n import gettext
 from app.notifications import channels
 from app.notifications.models import OutboxMessage, OutboxStatus
 
@@ -138,3 +141,51 @@ def deliver_pending(
             _sent(current, now)
             sent += 1
     return sent
+
+
+QUIET_FROM, QUIET_UNTIL = 21, 6  # local hours: nothing but the urgent in between
+
+
+def quiet_until(now: datetime, zone: str) -> datetime | None:
+    """The end of the quiet hours if ``now`` falls in them (in the reader's zone), else None."""
+    local = now.astimezone(ZoneInfo(zone))
+    if QUIET_UNTIL <= local.hour < QUIET_FROM:
+        return None
+    morning = local.date() if local.hour < QUIET_UNTIL else local.date() + timedelta(days=1)
+    return datetime.combine(morning, time(QUIET_UNTIL), ZoneInfo(zone))
+
+
+def notify_user(
+    session: Session,
+    user: User,
+    *,
+    subject: str,
+    body: str,
+    params: dict[str, Any],
+    zone: str,
+    now: datetime,
+    urgent: bool = False,
+    on_patrol: bool = False,
+    payload: dict[str, Any] | None = None,
+) -> OutboxMessage:
+    """One message to one person, in their language and channel, held over quiet hours.
+
+    ``subject`` and ``body`` are message ids (Babel catalogs). Between 21:00 and 06:00 in
+    ``zone`` a message waits for the morning, unless it is urgent or the person is on
+    tonight's patrol.
+    """
+    language = user.language
+    message = enqueue(
+        session,
+        recipient=f"user:{user.id}",
+        subject=gettext(subject, language, **params),
+        body=gettext(body, language, **params),
+        now=now,
+        channel=user.notify_channel,
+        language=language,
+        payload=(payload or {}) | ({"email": user.email} if user.email else {}),
+    )
+    wait = None if urgent or on_patrol else quiet_until(now, zone)
+    if wait is not None:
+        message.next_attempt_at = wait
+    return message

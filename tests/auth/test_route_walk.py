@@ -308,6 +308,14 @@ def _categories(client: TestClient, world: World, headers: dict[str, str]) -> No
     assert response.status_code in (200, 403)
 
 
+@_no_object("PATCH", "/api/v1/me")
+def _update_me(client: TestClient, world: World, headers: dict[str, str]) -> None:
+    """One's own preferences only: nothing of another RT is in reach."""
+    response = client.patch("/api/v1/me", json={}, headers=headers)
+    assert response.status_code == 200
+    assert all(g["area_id"] != world.other_rt.id for g in response.json()["grants"])
+
+
 @_no_object("POST", "/api/v1/auth/logout")
 def _logout(client: TestClient, world: World, headers: dict[str, str]) -> None:
     """Logging out ends only the caller's own session: see test_auth_api."""

@@ -259,3 +259,45 @@ def test_no_receipt_is_kept_and_no_night_is_named(
     )
     assert naive.status_code == 422
     assert naive.json()["error"]["field"] == "occurred_at"
+
+
+def test_the_reporter_hears_back_in_their_language_but_not_at_night(
+    client: TestClient, session: Session, clock: FixedClock, people: People
+) -> None:
+    from datetime import datetime
+
+    from app.notifications.models import OutboxMessage
+
+    prefs = client.patch(
+        "/api/v1/me",
+        json={"language": "en", "notify_channel": "email", "email": "pelapor@example.org"},
+        headers=people.headers["reporter"],
+    )
+    assert prefs.status_code == 200, prefs.text
+    assert prefs.json()["notify_channel"] == "email"
+    assert (
+        client.patch(
+            "/api/v1/me",
+            json={"notify_channel": "email", "email": None},
+            headers=people.headers["neighbour"],
+        ).json()["error"]["code"]
+        == "email_needed"
+    )
+    incident_id = _file(client, people, "named")["incident"]["id"]
+    # 23:00 in Jakarta: the answer waits for 06:00.
+    clock.set(datetime.fromisoformat("2026-11-30T23:00:00+07:00"))
+    client.post(
+        f"/api/v1/incidents/{incident_id}/status",
+        json={"status": "acknowledged", "note": "Diterima"},
+        headers=people.headers["liaison"],
+    )
+    message = session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.recipient == f"user:{people.users['reporter'].id}"
+        )
+    ).one()
+    assert message.subject == "Your report was followed up"
+    assert message.body == f"Your report #{incident_id} is now: acknowledged."
+    assert message.channel == "email"
+    assert message.payload["email"] == "pelapor@example.org"
+    assert message.next_attempt_at == datetime.fromisoformat("2026-12-01T06:00:00+07:00")

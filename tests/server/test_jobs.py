@@ -77,7 +77,7 @@ def test_reminders_and_next_months_draft(live_database: Database) -> None:
     engine, factory, _rts = _city(live_database.url, rts=2)
     # Three RTs (one has no roster: "no patrol tonight"), tonight only.
     assert jobs.run_tick(factory, "reminders", _jakarta("2026-12-10T17:01")) == 3
-    assert _count(factory, OutboxMessage, OutboxMessage.subject == "Pengingat ronda malam ini") == 8
+    assert _count(factory, OutboxMessage, OutboxMessage.subject == "Ronda malam ini") == 8
     assert jobs.run_tick(factory, "reminders", _jakarta("2026-12-10T18:00")) == 0
     assert jobs.run_tick(factory, "draft-next-month", _jakarta("2026-12-25T07:59")) == 0
     assert jobs.run_tick(factory, "draft-next-month", _jakarta("2026-12-25T08:01")) == 3
@@ -166,4 +166,37 @@ def test_weekly_summary_waits_for_closed_nights(live_database: Database) -> None
     with factory() as session:
         slots = session.scalars(select(JobRun.slot).where(JobRun.job == "weekly-summary")).all()
     assert slots == ["2026-W49"]
+    engine.dispose()
+
+
+def test_a_reminder_at_17_in_the_members_language(live_database: Database) -> None:
+    from app.auth.models import Role, User
+    from app.households.models import Member
+    from tests.factories import make_user
+
+    engine, factory, _rts = _city(live_database.url, rts=1)
+    with factory.begin() as session:
+        rt_id = _rts[0]
+        night_turn = session.scalars(
+            select(Assignment).where(Assignment.night_date == date(2026, 12, 10))
+        ).first()
+        from app.areas.models import Area
+
+        user = make_user(
+            session, T0, role=Role.member, area=session.get(Area, rt_id), language="en"
+        )
+        member = session.scalars(
+            select(Member).where(Member.household_id == night_turn.household_id)
+        ).first()
+        member.user_id = user.id
+        user_id = user.id
+    jobs.run_tick(factory, "reminders", _jakarta("2026-12-10T17:00"))
+    with factory() as session:
+        message = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.recipient == f"user:{user_id}")
+        ).one()
+        assert session.get(User, user_id).language == "en"
+    assert message.subject == "Patrol tonight"
+    assert message.body == "Your household is on patrol tonight (2026-12-10), from 22:00."
+    assert message.next_attempt_at == _jakarta("2026-12-10T17:00")
     engine.dispose()

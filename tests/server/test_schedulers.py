@@ -83,7 +83,7 @@ def test_two_schedulers_over_several_due_times(postgres_database: Database, tmp_
         runs = session.execute(select(JobRun.job, JobRun.area_id, JobRun.slot, JobRun.runner)).all()
         reminders = session.execute(
             select(OutboxMessage.recipient, OutboxMessage.payload).where(
-                OutboxMessage.subject == "Pengingat ronda malam ini"
+                OutboxMessage.subject == "Ronda malam ini"
             )
         ).all()
     slots = Counter((job, area, slot) for job, area, slot, _runner in runs)

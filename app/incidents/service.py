@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from app.areas import service as areas
 from app.areas.models import Area
 from app.audit import service as audit
-from app.auth.models import User
+from app.auth.models import Role, User
 from app.auth.permissions import Permission
 from app.auth.service import Principal
 from app.errors import Conflict, Forbidden, Invalid, NotFound, TooMany
@@ -218,12 +218,19 @@ def file_report(
         at=stamp,
         after={"category": data.category, "severity": data.severity, "privacy": data.privacy},
     )
-    outbox.enqueue(
+    outbox.notify_people(
         session,
-        recipient=f"liaisons-of:{rt.id}",
+        outbox.holders(session, rt, [Role.liaison]),
         subject=N_("New report"),
-        body=f"{data.category.value} ({data.severity.value})",
+        body=N_("A new report in {rt}: {category}, {severity}."),
+        params={
+            "rt": rt.name,
+            "category": data.category.value.replace("_", " "),
+            "severity": data.severity.value,
+        },
+        zone=rt.timezone,
         now=stamp,
+        urgent=data.severity.value == "darurat",
         # Delivery of news of an anonymous report is timed to the hour too.
         payload={
             "incident_id": incident.id,

@@ -23,8 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.areas.models import Area, AreaKind
 from app.auth.models import Grant, Role, User
 from app.errors import DomainError
-from app.households.models import Member
-from app.i18n import N_, gettext
+from app.i18n import N_
 from app.incidents.models import Incident, IncidentStatus
 from app.jobs.models import JobRun
 from app.notifications import service as outbox
@@ -135,42 +134,25 @@ def remind(session: Session, rt: Area, slot: str, now: datetime) -> str | None:
     ).all()
     start = night.starts_at.astimezone(ZoneInfo(rt.timezone)).strftime("%H:%M")
     params = {"date": slot, "start": start}
-    people = session.execute(
-        select(Member.household_id, User)
-        .join(User, User.id == Member.user_id)
-        .where(Member.household_id.in_(households))
-    ).all()
-    reached = set()
-    for household_id, user in people:
-        outbox.notify_user(
-            session,
-            user,
-            subject=REMINDER_SUBJECT,
-            body=REMINDER_BODY,
-            params=params,
-            zone=rt.timezone,
-            now=now,
-            on_patrol=True,
-            payload={"night_id": night.id},
-        )
-        reached.add(household_id)
-    for household_id in households:
-        if household_id not in reached:
-            # Nobody of the household signs in: the message waits in the log for the RT head.
-            outbox.enqueue(
-                session,
-                recipient=f"household:{household_id}",
-                subject=gettext(REMINDER_SUBJECT, "id", **params),
-                body=gettext(REMINDER_BODY, "id", **params),
-                now=now,
-                payload={"night_id": night.id},
-            )
+    outbox.notify_households(
+        session,
+        households,
+        subject=REMINDER_SUBJECT,
+        body=REMINDER_BODY,
+        params=params,
+        zone=rt.timezone,
+        now=now,
+        on_patrol=True,
+        payload={"night_id": night.id},
+    )
     if len(households) < night.team_size:
-        outbox.enqueue(
+        outbox.notify_people(
             session,
-            recipient=f"rt-head:{rt.id}",
-            subject="Regu ronda malam ini kurang",
-            body=f"{slot}: {len(households)} dari {night.team_size}",
+            outbox.holders(session, rt, [Role.rt_head]),
+            subject=N_("Short patrol tonight"),
+            body=N_("Tonight ({date}) {count} of {size} are on patrol."),
+            params={"date": slot, "count": len(households), "size": night.team_size},
+            zone=rt.timezone,
             now=now,
             payload={"night_id": night.id},
         )
@@ -182,11 +164,13 @@ def draft_next_month(session: Session, rt: Area, slot: str, now: datetime) -> st
     if rostering.find_roster(session, rt, slot) is not None:
         return "roster already there"
     roster = rostering.generate_draft(session, rt, slot, actor_id=None, now=now)
-    outbox.enqueue(
+    outbox.notify_people(
         session,
-        recipient=f"rt-head:{rt.id}",
-        subject="Draf jadwal ronda bulan depan siap",
-        body=slot,
+        outbox.holders(session, rt, [Role.rt_head]),
+        subject=N_("Next month's draft is ready"),
+        body=N_("The draft roster for {month} is ready to check and publish."),
+        params={"month": slot},
+        zone=rt.timezone,
         now=now,
         payload={"roster_id": roster.id},
     )
@@ -197,11 +181,13 @@ def weekly_summary(session: Session, area: Area, slot: str, now: datetime) -> st
     """Store last week's summary for a kelurahan; tell its liaisons."""
     start = summaries.parse_week(slot)
     built = summaries.build(session, area, start, now=now)
-    outbox.enqueue(
+    outbox.notify_people(
         session,
-        recipient=f"liaisons-of:{area.id}",
-        subject="Ringkasan keamanan mingguan",
-        body=slot,
+        outbox.holders(session, area, [Role.liaison]),
+        subject=N_("Weekly summary ready"),
+        body=N_("The security summary for {area}, {week}, is ready."),
+        params={"area": area.name, "week": slot},
+        zone=area.timezone,
         now=now,
         payload={"summary_id": built.id},
     )
@@ -226,15 +212,17 @@ def escalate(session: Session, rt: Area, slot: str, now: datetime) -> str | None
     liaisons = [path for _u, role, path in over if role == Role.liaison]
     nearest = max(liaisons, key=len) if liaisons else rt.path
     above = sorted({user for user, _r, path in over if len(path) < len(nearest)})
-    for user_id in above:
-        outbox.enqueue(
-            session,
-            recipient=f"user:{user_id}",
-            subject="Laporan belum ditanggapi",
-            body=f"#{incident.id}",
-            now=now,
-            payload={"incident_id": incident.id},
-        )
+    outbox.notify_people(
+        session,
+        [session.get_one(User, user_id) for user_id in above],
+        subject=N_("Report not yet answered"),
+        body=N_("Report #{number} has waited more than {hours} hours for an answer."),
+        params={"number": incident.id, "hours": rt.escalate_after_hours},
+        zone=rt.timezone,
+        now=now,
+        urgent=incident.severity.value == "darurat",
+        payload={"incident_id": incident.id},
+    )
     return f"{len(above)} told"
 
 

@@ -2,7 +2,7 @@
 
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.auth.models import User
+from app.areas.models import Area
+from app.auth.models import Grant, Role, User
 from app.config import Settings, get_settings
+from app.households.models import Member
 from app.i18n import gettext
 from app.notifications import channels
 from app.notifications.models import OutboxMessage, OutboxStatus
@@ -189,3 +191,99 @@ def notify_user(
     if wait is not None:
         message.next_attempt_at = wait
     return message
+
+
+def people_of_households(session: Session, household_ids: Iterable[int]) -> dict[int, list[User]]:
+    """The signed-in people of each household (members linked to a user)."""
+    found: dict[int, list[User]] = {h: [] for h in household_ids}
+    if found:
+        for household_id, user in session.execute(
+            select(Member.household_id, User)
+            .join(User, User.id == Member.user_id)
+            .where(Member.household_id.in_(list(found)), User.is_active.is_(True))
+        ):
+            found[household_id].append(user)
+    return found
+
+
+def holders(
+    session: Session, area: Area, roles: Iterable[Role], *, above: bool = False
+) -> list[User]:
+    """People holding one of ``roles`` on ``area`` (``above``: on an area over it, strictly)."""
+    rows = session.execute(
+        select(User, Area.path)
+        .join(Grant, Grant.user_id == User.id)
+        .outerjoin(Area, Area.id == Grant.area_id)
+        .where(Grant.role.in_(list(roles)), User.is_active.is_(True))
+    ).all()
+    chosen = {
+        user.id: user
+        for user, path in rows
+        if area.path.startswith(path or "") and (not above or len(path or "") < len(area.path))
+    }
+    return [chosen[k] for k in sorted(chosen)]
+
+
+def notify_households(
+    session: Session,
+    household_ids: Iterable[int],
+    *,
+    subject: str,
+    body: str,
+    params: dict[str, Any],
+    zone: str,
+    now: datetime,
+    on_patrol: bool = False,
+    payload: dict[str, Any] | None = None,
+) -> None:
+    """Tell each household: its signed-in people in their language, else the RT's log."""
+    for household_id, people in people_of_households(session, household_ids).items():
+        extra = (payload or {}) | {"household_id": household_id}
+        for user in people:
+            notify_user(
+                session,
+                user,
+                subject=subject,
+                body=body,
+                params=params,
+                zone=zone,
+                now=now,
+                on_patrol=on_patrol,
+                payload=extra,
+            )
+        if not people:
+            enqueue(
+                session,
+                recipient=f"household:{household_id}",
+                subject=gettext(subject, "id", **params),
+                body=gettext(body, "id", **params),
+                now=now,
+                payload=extra,
+            )
+
+
+def notify_people(
+    session: Session,
+    users: Iterable[User],
+    *,
+    subject: str,
+    body: str,
+    params: dict[str, Any],
+    zone: str,
+    now: datetime,
+    urgent: bool = False,
+    payload: dict[str, Any] | None = None,
+) -> None:
+    """Tell each of ``users``, in their language and channel, minding the quiet hours."""
+    for user in users:
+        notify_user(
+            session,
+            user,
+            subject=subject,
+            body=body,
+            params=params,
+            zone=zone,
+            now=now,
+            urgent=urgent,
+            payload=payload,
+        )

@@ -16,6 +16,7 @@ from app.errors import Conflict, Invalid, NotFound
 from app.households import service as households
 from app.households.models import AwayPeriod, Household, HouseholdStatus, Member
 from app.i18n import N_, gettext
+from app.notifications import service as outbox
 from app.patrols.models import Fine
 from app.rostering import calendar, solver
 from app.rostering.models import (
@@ -575,6 +576,18 @@ def publish(session: Session, roster: Roster, *, actor_id: int | None, now: date
     roster.status = RosterStatus.published
     roster.published_at = now
     session.flush()
+    outbox.notify_households(
+        session,
+        session.scalars(
+            select(Assignment.household_id).where(Assignment.roster_id == roster.id).distinct()
+        ).all(),
+        subject=N_("Roster published"),
+        body=N_("The patrol roster for {month} is published; see your nights in Ronda."),
+        params={"month": roster.month},
+        zone=rt.timezone,
+        now=now,
+        payload={"roster_id": roster.id},
+    )
     audit.record(
         session,
         actor_id=actor_id,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from app.areas import service as areas
 from app.areas.models import Area
 from app.audit import service as audit
+from app.auth.models import Role
 from app.auth.permissions import Permission
 from app.auth.service import Principal
 from app.errors import Conflict, Forbidden, Invalid, NotFound
@@ -175,18 +176,24 @@ def _check_rules(
 
 
 def _tell(
-    session: Session, household_ids: set[int], subject: str, body: str, now: datetime
+    session: Session,
+    rt: Area,
+    household_ids: set[int],
+    subject: str,
+    body: str,
+    night: date,
+    now: datetime,
 ) -> None:
-    """One message per household a change touches."""
-    for household_id in sorted(household_ids):
-        outbox.enqueue(
-            session,
-            recipient=f"household:{household_id}",
-            subject=subject,
-            body=body,
-            now=now,
-            payload={"household_id": household_id},
-        )
+    """Tell each household a change touches, its people in their own language."""
+    outbox.notify_households(
+        session,
+        sorted(household_ids),
+        subject=subject,
+        body=body,
+        params={"night": night.isoformat()},
+        zone=rt.timezone,
+        now=now,
+    )
 
 
 def offer(
@@ -215,6 +222,16 @@ def offer(
     )
     session.add(created)
     session.flush()
+    outbox.notify_people(
+        session,
+        outbox.holders(session, rt, [Role.rt_head]),
+        subject=N_("A patrol turn is on offer"),
+        body=N_("The night of {night} is on offer in your RT."),
+        params={"night": assignment.night_date.isoformat()},
+        zone=rt.timezone,
+        now=now,
+        payload={"offer_id": created.id},
+    )
     audit.record(
         session,
         actor_id=principal.user.id,
@@ -293,11 +310,13 @@ def take(
     if rt.swap_needs_approval and not principal.can(Permission.manage_roster, rt.path):
         found.status = OfferStatus.pending
         session.flush()
-        outbox.enqueue(
+        outbox.notify_people(
             session,
-            recipient=f"rt-head:{rt.id}",
+            outbox.holders(session, rt, [Role.rt_head]),
             subject=N_("A swap waits for your approval"),
-            body=f"{offered.night_date.isoformat()}: {taker_household.house_code}",
+            body=N_("House {house} would take the night of {night}."),
+            params={"house": taker_household.house_code, "night": offered.night_date.isoformat()},
+            zone=rt.timezone,
             now=now,
             payload={"offer_id": found.id},
         )
@@ -348,9 +367,11 @@ def _apply(session: Session, principal: Principal, found: SwapOffer, now: dateti
     )
     _tell(
         session,
+        rt,
         {found.household_id, found.taker_household_id},
         N_("Your patrol turn changed"),
-        f"{offered.night_date.isoformat()}",
+        N_("The roster changed for your household: the night of {night}."),
+        offered.night_date,
         now,
     )
 
@@ -453,9 +474,11 @@ def set_stand_in(
     touched = {assignment.household_id} | ({household_id} if household_id else set())
     _tell(
         session,
+        rt,
         touched,
         N_("A stand-in covers a patrol turn"),
-        assignment.night_date.isoformat(),
+        N_("A stand-in covers the turn of the night of {night}."),
+        assignment.night_date,
         now,
     )
     return assignment
@@ -486,9 +509,11 @@ def clear_stand_in(
     )
     _tell(
         session,
+        rt,
         touched,
-        N_("A stand-in covers a patrol turn"),
-        assignment.night_date.isoformat(),
+        N_("The stand-in for a patrol turn was withdrawn"),
+        N_("The household takes its own turn again on the night of {night}."),
+        assignment.night_date,
         now,
     )
     return assignment

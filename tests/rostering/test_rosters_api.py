@@ -305,3 +305,28 @@ def test_redrawing_a_draft_keeps_its_comments_and_changes_with_the_seed(
     assert again["objection_until"] is None
     assert len(client.get(f"/api/v1/rosters/{first['id']}/comments", headers=headers).json()) == 1
     assert [len(n["households"]) for n in again["nights"]] == [4] * 31
+
+
+def test_publishing_tells_every_household_in_its_language(
+    client: TestClient, session: Session, clock: FixedClock
+) -> None:
+    from app.notifications.models import OutboxMessage
+
+    _tree, rt, houses, headers = _rt_with_households(session, clock, n=8, team_size=2)
+    english = make_user(session, clock.now(), role=Role.member, area=rt, language="en")
+    session.execute(
+        update(Member).where(Member.household_id == houses[0].id).values(user_id=english.id)
+    )
+    session.commit()
+    roster = client.post(
+        f"/api/v1/areas/{rt.id}/rosters", json={"month": "2026-12"}, headers=headers
+    ).json()
+    client.post(f"/api/v1/rosters/{roster['id']}/publish", headers=headers)
+    messages = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.payload["roster_id"].as_integer() == roster["id"])
+    ).all()
+    by_household = {m.payload["household_id"]: m for m in messages}
+    assert set(by_household) == {h.id for h in houses}
+    assert by_household[houses[0].id].recipient == f"user:{english.id}"
+    assert by_household[houses[0].id].subject == "Roster published"
+    assert by_household[houses[1].id].subject == "Jadwal ronda terbit"

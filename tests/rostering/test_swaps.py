@@ -99,8 +99,15 @@ def test_a_take_moves_the_turn_and_tells_both_households(
     assert taken.json()["status"] == "done"
     session.expire_all()
     assert session.get(Assignment, offered.id).household_id == taker.id
-    recipients = set(session.scalars(select(OutboxMessage.recipient)))
-    assert {f"household:{houses[0].id}", f"household:{taker.id}"} <= recipients
+    told = {
+        (m.recipient, m.payload.get("household_id"))
+        for m in session.scalars(
+            select(OutboxMessage).where(OutboxMessage.subject == "Giliran ronda Anda berubah")
+        )
+    }
+    # Each household touched is told: its signed-in member in person, else via the log.
+    assert {houses[0].id, taker.id} <= {household for _recipient, household in told}
+    assert any(r.startswith("user:") for r, h in told if h == houses[0].id)
     assert session.scalars(select(AuditEntry).where(AuditEntry.action == "swap.take")).one()
 
 

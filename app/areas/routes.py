@@ -13,7 +13,7 @@ from app.auth.service import Principal
 from app.db import DbSession
 from app.deps import MAX_ID, IdempotencyKey, Now, PathId
 from app.errors import ERROR_RESPONSES
-from app.idempotency import service as idempotency
+from app.idempotency.http import answer_once
 from app.pagination import Page, PageParams, page_params
 
 router = APIRouter(prefix="/api/v1/areas", tags=["areas"], responses=ERROR_RESPONSES)
@@ -51,22 +51,18 @@ def _create(
     response: Response,
     key: str | None,
 ) -> object:
-    def produce() -> tuple[int, object]:
-        area = service.create_area(session, data, parent, actor_id=principal.user.id, now=now)
-        return 201, to_read(area).model_dump(mode="json")
-
-    status, body, replayed = idempotency.run(
+    return answer_once(
         session,
+        response,
         scope=f"area.create:{parent.id if parent else 'root'}",
         key=key,
-        payload=data.model_dump(mode="json"),
+        payload=data,
         now=now,
-        produce=produce,
+        status=201,
+        produce=lambda: to_read(
+            service.create_area(session, data, parent, actor_id=principal.user.id, now=now)
+        ),
     )
-    response.status_code = status
-    if replayed:
-        response.headers["Idempotent-Replayed"] = "true"
-    return body
 
 
 @router.post("", status_code=201, response_model=AreaRead)

@@ -18,7 +18,7 @@ from app.deps import IdempotencyKey, Lang, Now, PathId
 from app.errors import ERROR_RESPONSES
 from app.households import service as households
 from app.i18n import gettext
-from app.idempotency import service as idempotency
+from app.idempotency.http import answer_once
 from app.incidents import service
 from app.incidents.models import Incident, Severity
 from app.incidents.schemas import (
@@ -117,33 +117,31 @@ def file_report(
     """Report an incident: named, confidential (only the liaison sees who) or anonymous."""
     rt = _rt(session, area_id)
 
-    def produce() -> tuple[int, Any]:
+    def produce() -> FiledRead:
         incident, receipt = service.file_report(session, principal, rt, data, now)
         seen = service.sight(principal, incident, rt, receipt=receipt is not None)
-        filed = FiledRead(
+        return FiledRead(
             incident=incident_read(session, incident, seen, lang),
             receipt=receipt,
             emergency_notice=gettext(service.EMERGENCY_NOTICE, lang)
             if data.severity == Severity.darurat
             else None,
         )
-        return 201, filed.model_dump(mode="json")
 
     anonymous = data.privacy.value == "anonymous"
-    status, body, replayed = idempotency.run(
+    return answer_once(
         session,
+        response,
         # Scoped by the RT, never the caller, and timed to the hour when anonymous.
         scope=f"incident:{rt.id}",
         key=key,
-        payload=data.model_dump(mode="json"),
+        payload=data,
         now=service.to_the_hour(now) if anonymous else now,
+        status=201,
         produce=produce,
+        # The receipt is shown once and never kept: a replay answers without it.
         redact=lambda body: body | {"receipt": None},
     )
-    response.status_code = status
-    if replayed:
-        response.headers["Idempotent-Replayed"] = "true"
-    return body
 
 
 @router.get("/areas/{area_id}/incidents", response_model=Page[IncidentRead])

@@ -4,12 +4,9 @@ Every create takes an ``Idempotency-Key``: a phone on a weak signal resends unti
 hears back, and the resend gets the first answer instead of a second record.
 """
 
-from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Response
-from pydantic import BaseModel
-from sqlalchemy.orm import Session
 
 from app.areas import service as areas
 from app.auth.deps import Target, require
@@ -20,7 +17,7 @@ from app.deps import IdempotencyKey, Now, PathId
 from app.errors import ERROR_RESPONSES
 from app.households import service as households
 from app.households.routes import HOUSEHOLD
-from app.idempotency import service as idempotency
+from app.idempotency.http import answer_once
 from app.patrols import service
 from app.patrols.models import EntryKind
 from app.patrols.schemas import (
@@ -59,32 +56,6 @@ HouseholdReader = Annotated[Principal, Depends(require(Permission.read_household
 FineManager = Annotated[Principal, Depends(require(Permission.manage_roster, FINE))]
 
 
-def _once(
-    session: Session,
-    response: Response,
-    *,
-    scope: str,
-    key: str | None,
-    payload: BaseModel | None,
-    now: Any,
-    status: int,
-    produce: Callable[[], BaseModel],
-) -> Any:
-    """Run a create once per Idempotency-Key and answer the stored result on a repeat."""
-    code, body, replayed = idempotency.run(
-        session,
-        scope=scope,
-        key=key,
-        payload=payload.model_dump(mode="json") if payload else {},
-        now=now,
-        produce=lambda: (status, produce().model_dump(mode="json")),
-    )
-    response.status_code = code
-    if replayed:
-        response.headers["Idempotent-Replayed"] = "true"
-    return body
-
-
 @router.post("/nights/{night_id}/check-in", status_code=201, response_model=CheckInRead)
 def check_in(
     night_id: PathId,
@@ -97,7 +68,7 @@ def check_in(
 ) -> Any:
     """Check in at the post for tonight (from 60 minutes before the patrol to its end)."""
     night = service.get_night(session, night_id)
-    return _once(
+    return answer_once(
         session,
         response,
         scope=f"check-in:{night_id}:{principal.user.id}",
@@ -147,7 +118,7 @@ def walk_in(
 ) -> Any:
     """The RT head records a helper who came, perhaps covering someone's turn."""
     night = service.get_night(session, night_id)
-    return _once(
+    return answer_once(
         session,
         response,
         scope=f"walk-in:{night_id}",
@@ -211,7 +182,7 @@ def add_entry(
 ) -> Any:
     """Write to the night's log: kind "aman" says all clear in one call."""
     night = service.get_night(session, night_id)
-    return _once(
+    return answer_once(
         session,
         response,
         scope=f"log:{night_id}",
@@ -312,7 +283,7 @@ def add_watch(
     """Titip rumah: ask the patrol to watch the house while it stands empty."""
     household = households.get_household(session, household_id)
     swaps.check_acts_for(session, principal, areas.get_area(session, household.rt_id), household.id)
-    return _once(
+    return answer_once(
         session,
         response,
         scope=f"house-watch:{household_id}",

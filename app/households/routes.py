@@ -12,7 +12,7 @@ from app.auth.permissions import Permission
 from app.auth.service import Principal
 from app.db import DbSession
 from app.deps import Lang, Now, PathId
-from app.errors import ERROR_RESPONSES, Forbidden
+from app.errors import ERROR_RESPONSES
 from app.households import importing, service
 from app.households.models import HouseholdStatus
 from app.households.schemas import (
@@ -238,9 +238,7 @@ def list_away(
 ) -> list[AwayRead]:
     """When the household is away; for the RT's heads and the household itself."""
     household = service.get_household(session, household_id)
-    rt = areas.get_area(session, household.rt_id)
-    if not service.viewer(session, principal, rt).full(household):
-        raise Forbidden()
+    service.check_sees_in_full(session, principal, household)
     return [AwayRead.model_validate(a) for a in service.list_away(session, household)]
 
 

@@ -156,6 +156,13 @@ def viewer(session: Session, principal: Principal, rt: Area) -> Viewer:
     )
 
 
+def check_sees_in_full(session: Session, principal: Principal, household: Household) -> None:
+    """Refuse anyone but the RT's heads and the household itself (away dates, the ledger)."""
+    rt = areas.get_area(session, household.rt_id)
+    if not viewer(session, principal, rt).full(household):
+        raise Forbidden()
+
+
 def to_read(household: Household, members: list[Member], view: Viewer) -> HouseholdRead:
     """Shape a household for a reader: a fellow member sees only the names on the roster."""
     full = view.full(household)

@@ -143,10 +143,7 @@ def walk_in(
 def night_team(night_id: PathId, session: DbSession, principal: NightReader) -> TeamRead:
     """Tonight's team and who has come; attendance only for those who may see it."""
     night = service.get_night(session, night_id)
-    rows, helpers = service.team(session, night)
-    view = households.viewer(session, principal, service.rt_of_night(session, night))
-    # Who has come tonight is the team's business too; how a turn ended is not.
-    team_mate = view.details or service.on_team(session, principal, night)
+    rows, helpers = service.team(session, principal, night)
     log, _entries = service.log_of(session, night)
     return TeamRead(
         night_id=night.id,
@@ -156,16 +153,7 @@ def night_team(night_id: PathId, session: DbSession, principal: NightReader) -> 
         team_size=night.team_size,
         log_open=log is not None and log.closed_at is None,
         log_closed=log is not None and log.closed_at is not None,
-        team=[
-            TeamMember.model_validate(r, from_attributes=True)
-            if view.details or r.household_id == view.own_household_id
-            else TeamMember.model_validate(r, from_attributes=True).model_copy(
-                update={"status": None}
-                if team_mate
-                else {"status": None, "checked_in_at": None, "checked_out_at": None}
-            )
-            for r in rows
-        ],
+        team=[TeamMember.model_validate(r, from_attributes=True) for r in rows],
         helpers=[CheckInRead.model_validate(h) for h in helpers],
     )
 
@@ -311,9 +299,7 @@ def household_ledger(
 ) -> LedgerRead:
     """Turns served, missed and excused, and fines owed and paid (the household and RT heads)."""
     household = households.get_household(session, household_id)
-    rt = areas.get_area(session, household.rt_id)
-    if not households.viewer(session, principal, rt).full(household):
-        principal.check(Permission.manage_roster, rt)
+    households.check_sees_in_full(session, principal, household)
     book = service.ledger(session, household)
     return LedgerRead(
         household_id=book.household_id,

@@ -323,13 +323,21 @@ class TeamRow:
     house_code: str
     head_name: str
     stand_in_name: str | None
-    status: AssignmentStatus
+    status: AssignmentStatus | None
     checked_in_at: datetime | None
     checked_out_at: datetime | None
 
 
-def team(session: Session, night: RosterNight) -> tuple[list[TeamRow], list[CheckIn]]:
-    """Tonight's team and who has checked in; walk-in helpers listed apart."""
+def team(
+    session: Session, principal: Principal, night: RosterNight
+) -> tuple[list[TeamRow], list[CheckIn]]:
+    """Tonight's team and who has checked in; walk-in helpers listed apart.
+
+    How a turn ended is for the RT's heads and the household itself; who has come
+    tonight is the team's business too; a resident off the team sees who is on.
+    """
+    view = households.viewer(session, principal, rt_of_night(session, night))
+    team_mate = view.details or on_team(session, principal, night)
     checks = list(
         session.scalars(select(CheckIn).where(CheckIn.night_id == night.id).order_by(CheckIn.id))
     )
@@ -345,6 +353,8 @@ def team(session: Session, night: RosterNight) -> tuple[list[TeamRow], list[Chec
         .order_by(Household.house_code)
     ):
         check = by_turn.get(assignment.id)
+        full = view.full(household)
+        shown = check if check is not None and (full or team_mate) else None
         rows.append(
             TeamRow(
                 assignment_id=assignment.id,
@@ -352,9 +362,9 @@ def team(session: Session, night: RosterNight) -> tuple[list[TeamRow], list[Chec
                 house_code=household.house_code,
                 head_name=household.head_name,
                 stand_in_name=assignment.stand_in_name,
-                status=assignment.status,
-                checked_in_at=check.checked_in_at if check else None,
-                checked_out_at=check.checked_out_at if check else None,
+                status=assignment.status if full else None,
+                checked_in_at=shown.checked_in_at if shown else None,
+                checked_out_at=shown.checked_out_at if shown else None,
             )
         )
     return rows, [c for c in checks if c.kind == CheckInKind.walk_in and c.assignment_id is None]

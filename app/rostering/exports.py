@@ -19,11 +19,13 @@ from sqlalchemy.orm import Session
 from app.areas import service as areas
 from app.areas.models import Area
 from app.audit import service as audit
+from app.auth.permissions import Permission
+from app.auth.service import Principal
 from app.errors import NotFound
 from app.households import service as households
 from app.households.models import Household
 from app.i18n import N_, gettext
-from app.rostering import calendar
+from app.rostering import calendar, swaps
 from app.rostering import service as rostering
 from app.rostering.models import (
     Assignment,
@@ -254,8 +256,14 @@ def get_feed(session: Session, feed_id: int) -> CalendarFeed:
     return found
 
 
-def revoke_feed(session: Session, feed: CalendarFeed, *, actor_id: int, now: datetime) -> None:
-    """Stop a feed address from answering."""
+def revoke_feed(session: Session, principal: Principal, feed: CalendarFeed, now: datetime) -> None:
+    """Stop a feed address: the RT head for the RT's feed, the household (or head) for its own."""
+    rt = areas.get_area(session, feed.rt_id)
+    if feed.household_id is None:
+        principal.check(Permission.manage_roster, rt)
+    else:
+        swaps.check_acts_for(session, principal, rt, feed.household_id)
+    actor_id = principal.user.id
     feed.revoked_at = now
     audit.record(
         session,

@@ -428,13 +428,7 @@ def rt_feed(area_id: PathId, session: DbSession, principal: RTRosterManager, now
 @router.delete("/calendar-feeds/{feed_id}", status_code=204)
 def revoke_feed(feed_id: PathId, session: DbSession, principal: FeedReader, now: Now) -> Response:
     """Stop a calendar address from answering."""
-    feed = exports.get_feed(session, feed_id)
-    rt = areas.get_area(session, feed.rt_id)
-    if feed.household_id is None:
-        principal.check(Permission.manage_roster, rt)
-    else:
-        swaps.check_acts_for(session, principal, rt, feed.household_id)
-    exports.revoke_feed(session, feed, actor_id=principal.user.id, now=now)
+    exports.revoke_feed(session, principal, exports.get_feed(session, feed_id), now)
     return Response(status_code=204)
 
 

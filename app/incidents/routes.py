@@ -54,11 +54,17 @@ def _label(category: Any, lang: str) -> str:
 
 
 def incident_read(
-    session: DbSession, incident: Incident, seen: service.Sight, lang: str
+    session: DbSession,
+    incident: Incident,
+    seen: service.Sight,
+    lang: str,
+    extra: service.Extras | None = None,
 ) -> IncidentRead:
+    """Shape a report for a reader; ``extra`` comes from one batched read on a list."""
+    extra = extra or service.extras(session, [incident])[incident.id]
     reporter = None
     if seen.reporter:
-        user = service.reporter_of(session, incident)
+        user = extra.reporter
         if user is not None:
             reporter = ReporterRead(
                 user_id=user.id,
@@ -86,10 +92,8 @@ def incident_read(
         description=incident.description if full else None,
         hidden=incident.hidden,
         reporter=reporter,
-        trail=[EventRead.model_validate(e) for e in service.trail(session, incident)]
-        if full
-        else [],
-        photo_ids=[p.id for p in service.photos(session, incident)] if full else [],
+        trail=[EventRead.model_validate(e) for e in extra.trail] if full else [],
+        photo_ids=extra.photo_ids if full else [],
     )
 
 
@@ -157,8 +161,12 @@ def list_reports(
     rows, total = service.visible_incidents(
         session, principal, rt, limit=page.limit, offset=page.offset
     )
+    more = service.extras(session, rows)
     return Page(
-        items=[incident_read(session, i, service.sight(principal, i, rt), lang) for i in rows],
+        items=[
+            incident_read(session, i, service.sight(principal, i, rt), lang, more[i.id])
+            for i in rows
+        ],
         total=total,
         limit=page.limit,
         offset=page.offset,

@@ -10,7 +10,7 @@ reporter follows the report with a receipt whose hash alone is stored.
 import hashlib
 import io
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -310,14 +310,42 @@ def reporter_of(session: Session, incident: Incident) -> User | None:
     return session.get(User, incident.reporter_user_id)
 
 
-def trail(session: Session, incident: Incident) -> list[IncidentEvent]:
-    return list(
-        session.scalars(
-            select(IncidentEvent)
-            .where(IncidentEvent.incident_id == incident.id)
-            .order_by(IncidentEvent.at, IncidentEvent.id)
-        )
+@dataclass
+class Extras:
+    """What a report's reading shows beside the row: its trail, photos and reporter."""
+
+    trail: list[IncidentEvent] = field(default_factory=list)
+    photo_ids: list[int] = field(default_factory=list)
+    reporter: User | None = None
+
+
+def extras(session: Session, incidents: list[Incident]) -> dict[int, Extras]:
+    """Trails, photos and reporters of many reports in three queries, not three each."""
+    found = {i.id: Extras() for i in incidents}
+    if not found:
+        return found
+    for event in session.scalars(
+        select(IncidentEvent)
+        .where(IncidentEvent.incident_id.in_(list(found)))
+        .order_by(IncidentEvent.at, IncidentEvent.id)
+    ):
+        found[event.incident_id].trail.append(event)
+    for incident_id, photo_id in session.execute(
+        select(IncidentPhoto.incident_id, IncidentPhoto.id)
+        .where(IncidentPhoto.incident_id.in_(list(found)))
+        .order_by(IncidentPhoto.id)
+    ):
+        found[incident_id].photo_ids.append(photo_id)
+    reporters = {i.reporter_user_id for i in incidents if i.reporter_user_id is not None}
+    users = (
+        {u.id: u for u in session.scalars(select(User).where(User.id.in_(reporters)))}
+        if reporters
+        else {}
     )
+    for incident in incidents:
+        if incident.reporter_user_id is not None:
+            found[incident.id].reporter = users.get(incident.reporter_user_id)
+    return found
 
 
 # --- follow-up --------------------------------------------------------------------------------
@@ -457,16 +485,6 @@ def get_photo(session: Session, incident: Incident, photo_id: int) -> IncidentPh
     if photo is None or photo.incident_id != incident.id:
         raise NotFound(field="photo_id")
     return photo
-
-
-def photos(session: Session, incident: Incident) -> list[IncidentPhoto]:
-    return list(
-        session.scalars(
-            select(IncidentPhoto)
-            .where(IncidentPhoto.incident_id == incident.id)
-            .order_by(IncidentPhoto.id)
-        )
-    )
 
 
 def check_owns(principal: Principal, incident: Incident, receipt: str | None) -> None:

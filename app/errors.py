@@ -1,11 +1,12 @@
 """Domain errors and the one place that turns them into the JSON error shape."""
 
 import logging
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -113,7 +114,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 # Pydantic error types, said in words a resident understands.
-_VALIDATION_MESSAGES = {
+VALIDATION_MESSAGES = {
     "missing": N_("{field} is required."),
     "string_too_short": N_("{field} is too short."),
     "string_too_long": N_("{field} is too long."),
@@ -143,7 +144,7 @@ _VALIDATION_MESSAGES = {
     "list_type": N_("{field} must be a list."),
     "extra_forbidden": N_("{field} is not a known field."),
 }
-_VALIDATION_FALLBACK = N_("{field} is not valid.")
+VALIDATION_FALLBACK = N_("{field} is not valid.")
 
 
 def request_language(request: Request) -> str:
@@ -187,22 +188,36 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Map every error the app can raise to the JSON error shape, in the reader's language."""
+PageErrors = Callable[[Request, Exception], Response | None]
+
+
+def install_error_handlers(app: FastAPI, pages: PageErrors | None = None) -> None:
+    """Map every error the app can raise to the JSON error shape, in the reader's language.
+
+    ``pages`` answers first for the web pages (an HTML page or a redirect to sign in);
+    it returns None for the API, which always answers JSON.
+    """
+
+    def page(request: Request, exc: Exception) -> Response | None:
+        return pages(request, exc) if pages is not None else None
 
     @app.exception_handler(DomainError)
-    def _domain(request: Request, exc: DomainError) -> JSONResponse:
+    def _domain(request: Request, exc: DomainError) -> Response:
+        if (answer := page(request, exc)) is not None:
+            return answer
         response = domain_error_response(exc, request_language(request))
         if exc.status_code == 401:
             response.headers["WWW-Authenticate"] = "Bearer"
         return response
 
     @app.exception_handler(RequestValidationError)
-    def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+    def _validation(request: Request, exc: RequestValidationError) -> Response:
+        if (answer := page(request, exc)) is not None:
+            return answer
         lang = request_language(request)
         first = exc.errors()[0] if exc.errors() else {"type": "", "loc": ()}
         field = _field_name(tuple(first.get("loc", ())))
-        msgid = _VALIDATION_MESSAGES.get(str(first.get("type")), _VALIDATION_FALLBACK)
+        msgid = VALIDATION_MESSAGES.get(str(first.get("type")), VALIDATION_FALLBACK)
         ctx = first.get("ctx")
         message = gettext(msgid, lang, field=field)
         if isinstance(ctx, dict) and "expected" in ctx:
@@ -210,7 +225,9 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_json(422, "validation_error", message, field)
 
     @app.exception_handler(StarletteHTTPException)
-    def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if (answer := page(request, exc)) is not None:
+            return answer
         lang = request_language(request)
         msgid, code = {
             401: (Unauthorized.message, Unauthorized.code),
@@ -224,8 +241,10 @@ def install_error_handlers(app: FastAPI) -> None:
         return response
 
     @app.exception_handler(Exception)
-    def _unexpected(request: Request, _exc: Exception) -> JSONResponse:
+    def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
+        if (answer := page(request, exc)) is not None:
+            return answer
         lang = request_language(request)
         return error_json(
             500, "internal_error", gettext(N_("Something went wrong on our side."), lang)

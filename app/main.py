@@ -21,6 +21,7 @@ from app.patrols.routes import router as patrols_router
 from app.rostering.routes import feeds_router
 from app.rostering.routes import router as rostering_router
 from app.summaries.routes import router as summaries_router
+from app.web.site import install_pages, page_errors
 
 
 def create_app(
@@ -54,7 +55,7 @@ def create_app(
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.clock = clock or SystemClock()
-    install_error_handlers(app)
+    install_error_handlers(app, page_errors)
     app.include_router(auth_router)
     app.include_router(areas_router)
     app.include_router(households_router)
@@ -64,6 +65,7 @@ def create_app(
     app.include_router(incidents_router)
     app.include_router(incidents_public)
     app.include_router(summaries_router)
+    install_pages(app)
 
     @app.get(
         "/healthz",

@@ -11,7 +11,14 @@ APP_DIR = Path(i18n.__file__).parent
 
 def _msgids() -> set[str]:
     found = extract_from_dir(
-        str(APP_DIR), method_map=[("**.py", "python")], keywords={"N_": None, "_": None}
+        str(APP_DIR),
+        method_map=[
+            ("**.py", "python"),
+            # The pages say everything through _() in their templates.
+            ("templates/web/**.html", "jinja2.ext:babel_extract"),
+        ],
+        options_map={"templates/web/**.html": {"trim_blocks": "true", "lstrip_blocks": "true"}},
+        keywords={"N_": None, "_": None},
     )
     return {message for _file, _line, message, _comments, _ctx in found}
 
@@ -19,7 +26,10 @@ def _msgids() -> set[str]:
 def test_every_message_is_translated_into_indonesian() -> None:
     msgids = _msgids()
     assert len(msgids) > 20
-    untranslated = sorted(m for m in msgids if i18n.gettext(m, "id") == m)
+    catalog = i18n._catalog("id")
+    assert catalog is not None
+    # Present with a translation; some words are the same in both ("Status", "Menu").
+    untranslated = sorted(m for m in msgids if catalog.get(m) is None or not catalog.get(m).string)
     assert untranslated == []
 
 

@@ -61,6 +61,44 @@ SignedIn = Annotated[Principal, Depends(current_principal)]
 QuietlySignedIn = Annotated[Principal, Depends(quiet_principal)]
 
 
+def authorize(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    permission: Permission,
+    target: Target | None = None,
+) -> Principal:
+    """Admit ``principal`` if it holds ``permission`` over the object the request names.
+
+    The one check behind the API's bearer dependencies and the web pages' session ones.
+    """
+    if target is None:
+        if not principal.paths_for(permission):
+            raise Forbidden()
+        return principal
+    object_id = 0
+    if target.param is not None:
+        raw = request.path_params.get(target.param, "")
+        try:
+            object_id = int(raw)
+        except ValueError:
+            raise NotFound(field=target.param) from None
+        if not 1 <= object_id <= MAX_ID:
+            raise NotFound(field=target.param)
+    try:
+        paths = target.paths(session, object_id)
+    except NotFound:
+        # The same answer as for another RT's object, so ids reveal nothing.
+        raise NotFound(field=target.param) from None
+    holds = all if target.every else any
+    if paths and holds(principal.can(permission, p) for p in paths):
+        return principal
+    if target.param is not None and not any(principal.roles_over(p) for p in paths):
+        # Outside every grant: answer as if it did not exist.
+        raise NotFound(field=target.param)
+    raise Forbidden()
+
+
 def require(
     permission: Permission, target: Target | None = None, *, touch: bool = True
 ) -> Callable[..., Principal]:
@@ -71,31 +109,7 @@ def require(
     """
 
     def check(request: Request, session: DbSession, principal: Principal) -> Principal:
-        if target is None:
-            if not principal.paths_for(permission):
-                raise Forbidden()
-            return principal
-        object_id = 0
-        if target.param is not None:
-            raw = request.path_params.get(target.param, "")
-            try:
-                object_id = int(raw)
-            except ValueError:
-                raise NotFound(field=target.param) from None
-            if not 1 <= object_id <= MAX_ID:
-                raise NotFound(field=target.param)
-        try:
-            paths = target.paths(session, object_id)
-        except NotFound:
-            # The same answer as for another RT's object, so ids reveal nothing.
-            raise NotFound(field=target.param) from None
-        holds = all if target.every else any
-        if paths and holds(principal.can(permission, p) for p in paths):
-            return principal
-        if target.param is not None and not any(principal.roles_over(p) for p in paths):
-            # Outside every grant: answer as if it did not exist.
-            raise NotFound(field=target.param)
-        raise Forbidden()
+        return authorize(request, session, principal, permission, target)
 
     if touch:
 

@@ -696,6 +696,83 @@ def ledger(session: Session, household: Household) -> Ledger:
     )
 
 
+@dataclass(frozen=True)
+class LedgerRow:
+    household: Household
+    served: int
+    missed: int
+    excused: int
+    fines_owed_rupiah: int
+    fines: list[Fine]
+
+
+def rt_ledger(session: Session, rt: Area) -> list[LedgerRow]:
+    """Every household's ledger in the RT, in two queries: turns by status, then fines."""
+    counts: dict[int, dict[AssignmentStatus, int]] = {}
+    for household_id, status, count in session.execute(
+        select(Assignment.household_id, Assignment.status, func.count())
+        .join(Roster, Roster.id == Assignment.roster_id)
+        .where(Assignment.rt_id == rt.id, Roster.status == RosterStatus.published)
+        .group_by(Assignment.household_id, Assignment.status)
+    ):
+        counts.setdefault(household_id, {})[status] = count
+    fines: dict[int, list[Fine]] = {}
+    for fine in session.scalars(
+        select(Fine)
+        .join(Household, Household.id == Fine.household_id)
+        .where(Household.rt_id == rt.id)
+        .order_by(Fine.id)
+    ):
+        fines.setdefault(fine.household_id, []).append(fine)
+    rows = []
+    for household in session.scalars(
+        select(Household).where(Household.rt_id == rt.id).order_by(Household.house_code)
+    ):
+        mine = counts.get(household.id, {})
+        owed = fines.get(household.id, [])
+        rows.append(
+            LedgerRow(
+                household=household,
+                served=mine.get(AssignmentStatus.present, 0)
+                + mine.get(AssignmentStatus.covered, 0),
+                missed=mine.get(AssignmentStatus.absent, 0),
+                excused=mine.get(AssignmentStatus.excused, 0),
+                fines_owed_rupiah=sum(f.amount_rupiah for f in owed if f.paid_at is None),
+                fines=owed,
+            )
+        )
+    return rows
+
+
+def recent_turns(
+    session: Session, rt: Area, first: date, last: date
+) -> list[tuple[RosterNight, list[tuple[Assignment, Household]]]]:
+    """The published nights of an RT between two dates, each with its turns, newest first."""
+    nights = list(
+        session.scalars(
+            select(RosterNight)
+            .join(Roster, Roster.id == RosterNight.roster_id)
+            .where(
+                Roster.rt_id == rt.id,
+                Roster.status == RosterStatus.published,
+                RosterNight.night_date >= first,
+                RosterNight.night_date <= last,
+                RosterNight.team_size > 0,
+            )
+            .order_by(RosterNight.night_date.desc())
+        )
+    )
+    turns: dict[int, list[tuple[Assignment, Household]]] = {n.id: [] for n in nights}
+    for assignment, household in session.execute(
+        select(Assignment, Household)
+        .join(Household, Household.id == Assignment.household_id)
+        .where(Assignment.night_id.in_(list(turns)))
+        .order_by(Household.house_code)
+    ):
+        turns[assignment.night_id].append((assignment, household))
+    return [(n, turns[n.id]) for n in nights]
+
+
 def get_fine(session: Session, fine_id: int) -> Fine:
     found = session.get(Fine, fine_id)
     if found is None:

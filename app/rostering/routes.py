@@ -38,6 +38,7 @@ from app.rostering.schemas import (
     RosterRead,
     RosterSummary,
     StandInSet,
+    TurnMove,
     TurnRead,
     WhatsAppRead,
 )
@@ -257,6 +258,7 @@ FEED = Target(
     lambda session, fid: [areas.get_area(session, exports.get_feed(session, fid).rt_id).path],
 )
 TurnReader = Annotated[Principal, Depends(require(Permission.read_roster, ASSIGNMENT))]
+TurnManager = Annotated[Principal, Depends(require(Permission.manage_roster, ASSIGNMENT))]
 OfferReader = Annotated[Principal, Depends(require(Permission.read_roster, OFFER))]
 OfferDecider = Annotated[Principal, Depends(require(Permission.manage_roster, OFFER))]
 FeedReader = Annotated[Principal, Depends(require(Permission.read_roster, FEED))]
@@ -328,6 +330,17 @@ def cancel_offer(
     """Withdraw an offer."""
     found = swaps.get_offer(session, offer_id)
     return OfferRead.model_validate(swaps.cancel(session, principal, found, now))
+
+
+@router.put("/assignments/{assignment_id}/household", response_model=TurnRead)
+def move_turn(
+    assignment_id: PathId, data: TurnMove, session: DbSession, principal: TurnManager, now: Now
+) -> TurnRead:
+    """Give a draft's turn to another household; refused, naming the rule, if one breaks."""
+    turn = swaps.move_draft_turn(
+        session, principal, swaps.get_assignment(session, assignment_id), data.household_id, now
+    )
+    return TurnRead.model_validate(turn)
 
 
 @router.put("/assignments/{assignment_id}/stand-in", response_model=TurnRead)

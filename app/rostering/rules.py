@@ -69,3 +69,31 @@ def breaches(
         if len(on_duty) > team_size(problem, night):
             found.append(Breach(TEAM_SIZE, "", night))
     return found
+
+
+def metrics(problem: Mapping[str, Any], nights: Mapping[date, list[str]]) -> dict[str, int]:
+    """The figures roster-problem.md judges a roster by, recomputed from its nights.
+
+    For a roster changed by hand after the solver drew it.
+    """
+    weekend_days = set(problem.get("weekend_nights") or ["fri", "sat"])
+    eligible = {h["id"]: h for h in problem["households"] if not h.get("exempt")}
+    load = {h: int(info.get("prior_shifts", 0)) for h, info in eligible.items()}
+    weekend = {h: int(info.get("prior_weekend_shifts", 0)) for h, info in eligible.items()}
+    unfilled = 0
+    for night in calendar.month_dates(str(problem["month"])):
+        on_duty = nights.get(night, [])
+        unfilled += max(0, team_size(problem, night) - len(on_duty))
+        is_weekend = calendar.weekday_key(night) in weekend_days
+        for household in on_duty:
+            if household in load:
+                load[household] += 1
+                weekend[household] += int(is_weekend)
+    if not load:
+        return {"unfilled": unfilled, "spread": 0, "weekend_spread": 0, "violations": 0}
+    return {
+        "unfilled": unfilled,
+        "spread": max(load.values()) - min(load.values()),
+        "weekend_spread": max(weekend.values()) - min(weekend.values()),
+        "violations": 0,
+    }

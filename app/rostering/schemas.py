@@ -187,6 +187,12 @@ class StandInSet(BaseModel):
     paid: bool = False
 
 
+class TurnMove(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    household_id: BodyId = Field(description="The household that takes the draft's turn")
+
+
 class TurnRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

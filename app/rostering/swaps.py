@@ -517,3 +517,56 @@ def clear_stand_in(
         now,
     )
     return assignment
+
+
+class NotADraft(Conflict):
+    code = "roster_not_draft"
+    message = N_("Only a draft can be changed by hand; a published roster changes by swaps.")
+
+
+def move_draft_turn(
+    session: Session, principal: Principal, assignment: Assignment, household_id: int, now: datetime
+) -> Assignment:
+    """The RT head gives a draft's turn to another household, if every hard rule still holds.
+
+    The roster's figures are recomputed, so the board shows what the change cost.
+    """
+    roster = rostering.get_roster(session, assignment.roster_id)
+    if roster.status != RosterStatus.draft:
+        raise NotADraft(field="assignment_id")
+    rt = areas.get_area(session, assignment.rt_id)
+    target = session.get(Household, household_id)
+    if target is None or target.rt_id != rt.id:
+        raise NotThisRT(household_id=household_id, field="household_id")
+    if target.id == assignment.household_id:
+        return assignment
+    _check_rules(session, roster, rt, {assignment.id: target.id}, {target.id})
+    before = assignment.household_id
+    assignment.household_id = target.id
+    session.flush()
+    nights: dict[date, list[str]] = defaultdict(list)
+    for hid, day in session.execute(
+        select(Assignment.household_id, Assignment.night_date).where(
+            Assignment.roster_id == roster.id
+        )
+    ):
+        nights[day].append(str(hid))
+    roster.figures = {
+        "metrics": rules.metrics(roster.problem, nights),
+        "bounds": roster.figures.get("bounds", {}),
+        # A hand-made change is not the solver's proof any more.
+        "proved_optimal": False,
+        "edited": True,
+    }
+    audit.record(
+        session,
+        actor_id=principal.user.id,
+        action="assignment.move",
+        object_type="assignment",
+        object_id=assignment.id,
+        area_id=rt.id,
+        at=now,
+        before={"household_id": before},
+        after={"household_id": target.id},
+    )
+    return assignment

@@ -1,0 +1,9 @@
+"""The web pages, one module per user journey; HTTP only, the services do the work."""
+
+from fastapi import APIRouter
+
+from app.web.routes import account, households, rosters, rt
+
+router = APIRouter(include_in_schema=False)
+for module in (account, households, rosters, rt):
+    router.include_router(module.router)

@@ -368,7 +368,7 @@ def import_file(
         problems = [
             {
                 "line": d.get("line"),
-                "column": d.get("column"),
+                "column": importing.HEADERS[lang].get(d.get("column") or "", d.get("column")),
                 "reason": gettext(d["reason"], lang, **d.get("params", {})),
             }
             for d in exc.details or []

@@ -270,17 +270,13 @@ def draft_all(
 @cli.command()
 def scheduler() -> None:
     """Run the scheduled work as its own process (production, several web workers)."""
-    from app.clock import Clock, ScaledClock, SystemClock
+    from app.clock import configured
     from app.db import make_engine, make_sessionmaker
     from app.jobs.scheduler import blocking
 
     settings = get_settings()
     factory = make_sessionmaker(make_engine(settings.database_url))
-    clock: Clock = (
-        ScaledClock(settings.clock_start, settings.clock_speed)
-        if settings.clock_start
-        else SystemClock()
-    )
+    clock = configured(settings.clock_start, settings.clock_speed)
     typer.echo(f"scheduler running; ticks every {settings.tick_seconds:g} s")
     blocking(
         factory,

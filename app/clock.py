@@ -41,3 +41,8 @@ class FixedClock:
 
     def set(self, at: datetime) -> None:
         self.at = at
+
+
+def configured(start: datetime | None, speed: float = 1.0) -> Clock:
+    """The system clock, or (for tests and demos) one that starts at ``start``."""
+    return ScaledClock(start, speed) if start is not None else SystemClock()

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, text
 
 from app.areas.routes import router as areas_router
 from app.auth.routes import router as auth_router
-from app.clock import Clock, SystemClock
+from app.clock import Clock, configured
 from app.config import Settings, get_settings
 from app.db import DbSession, make_engine, make_sessionmaker
 from app.errors import ErrorResponse, install_error_handlers
@@ -54,7 +54,7 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
-    app.state.clock = clock or SystemClock()
+    app.state.clock = clock or configured(settings.clock_start, settings.clock_speed)
     install_error_handlers(app, page_errors)
     app.include_router(auth_router)
     app.include_router(areas_router)

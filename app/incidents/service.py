@@ -11,7 +11,7 @@ import hashlib
 import io
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -36,6 +36,7 @@ from app.incidents.models import (
     IncidentStatus,
     Privacy,
     ReportRate,
+    Severity,
 )
 from app.incidents.schemas import IncidentCreate
 from app.notifications import service as outbox
@@ -302,6 +303,38 @@ def visible_incidents(
         query.order_by(Incident.created_at.desc(), Incident.id.desc()).limit(limit).offset(offset)
     )
     return list(rows), total
+
+
+OPEN = (IncidentStatus.reported, IncidentStatus.acknowledged, IncidentStatus.in_progress)
+SEVERITY_RANK = {Severity.darurat: 0, Severity.tinggi: 1, Severity.sedang: 2, Severity.rendah: 3}
+
+
+@dataclass(frozen=True)
+class OpenReport:
+    incident: Incident
+    rt: Area
+    escalated: bool  # unacknowledged past the RT's limit: it went to the grants above
+
+
+def open_reports(session: Session, area: Area, now: datetime, limit: int = 200) -> list[OpenReport]:
+    """Reports still open under an area: the most severe first, then the oldest."""
+    rows = session.execute(
+        select(Incident, Area)
+        .join(Area, Area.id == Incident.rt_id)
+        .where(Area.path.startswith(area.path), Incident.status.in_(OPEN))
+        .order_by(Incident.created_at)
+        .limit(limit)
+    ).all()
+    found = [
+        OpenReport(
+            incident=incident,
+            rt=rt,
+            escalated=incident.status == IncidentStatus.reported
+            and now - incident.created_at > timedelta(hours=rt.escalate_after_hours),
+        )
+        for incident, rt in rows
+    ]
+    return sorted(found, key=lambda r: (SEVERITY_RANK[r.incident.severity], r.incident.created_at))
 
 
 def reporter_of(session: Session, incident: Incident) -> User | None:

@@ -773,6 +773,40 @@ def recent_turns(
     return [(n, turns[n.id]) for n in nights]
 
 
+def household_turns(
+    session: Session, household_id: int, first: date, last: date
+) -> list[tuple[Assignment, RosterNight]]:
+    """A household's turns on published rosters between two dates, soonest first."""
+    return [
+        (assignment, night)
+        for assignment, night in session.execute(
+            select(Assignment, RosterNight)
+            .join(RosterNight, RosterNight.id == Assignment.night_id)
+            .join(Roster, Roster.id == Assignment.roster_id)
+            .where(
+                Assignment.household_id == household_id,
+                Roster.status == RosterStatus.published,
+                Assignment.night_date >= first,
+                Assignment.night_date <= last,
+            )
+            .order_by(Assignment.night_date)
+        )
+    ]
+
+
+def night_on(session: Session, rt: Area, day: date) -> RosterNight | None:
+    """The RT's published night of a date, if it patrols then."""
+    return session.scalar(
+        select(RosterNight)
+        .join(Roster, Roster.id == RosterNight.roster_id)
+        .where(
+            Roster.rt_id == rt.id,
+            Roster.status == RosterStatus.published,
+            RosterNight.night_date == day,
+        )
+    )
+
+
 def get_fine(session: Session, fine_id: int) -> Fine:
     found = session.get(Fine, fine_id)
     if found is None:

@@ -63,38 +63,45 @@ def _category(name: str, language: str) -> str:
     return name
 
 
-def as_html(data: dict[str, Any], language: str) -> str:
+def page_parts(data: dict[str, Any], language: str) -> dict[str, Any]:
+    """What a summary page shows: title, table, charts (SVG drawn here) and who missed turns."""
     lang = "en" if language == "en" else "id"
     missed = [
         f"{r['name']}: {m['house_code']} {m['head_name']} ({m['missed']}x)"
         for r in data["rts"]
         for m in r.get("missed_households", [])
     ]
-    return TEMPLATES.get_template("summary_print.html").render(
-        lang=lang,
-        title=gettext(TITLE, language, area=data["area_name"], week=data["week"]),
-        period=f"{data['week_start']} \u2013 {data['week_end']}",
-        headers=[c[2] if lang == "en" else c[1] for c in COLUMNS],
-        rows=[[_cell(k, r.get(k)) for k, _i, _e in COLUMNS] for r in data["rts"]],
-        total_row=[
+    return {
+        "title": gettext(TITLE, language, area=data["area_name"], week=data["week"]),
+        "period": f"{data['week_start']} \u2013 {data['week_end']}",
+        "headers": [c[2] if lang == "en" else c[1] for c in COLUMNS],
+        "rows": [[_cell(k, r.get(k)) for k, _i, _e in COLUMNS] for r in data["rts"]],
+        "total_row": [
             "TOTAL" if k == "name" else _cell(k, data["totals"].get(k)) for k, _i, _e in COLUMNS
         ],
-        labels=LABELS[lang],
-        attendance_chart=charts.bars(
+        "labels": LABELS[lang],
+        "attendance_chart": charts.bars(
             [(r["name"], r["attendance_rate"] or 0.0) for r in data["rts"]], unit="%", maximum=1
         ),
-        reports_chart=charts.bars(
+        "reports_chart": charts.bars(
             [
                 (_category(name, lang), count)
                 for name, count in data["totals"]["reports_by_category"].items()
             ]
         ),
-        trend_chart=charts.bars(
+        "trend_chart": charts.bars(
             [(w["week_start"], w["attendance_rate"] or 0.0) for w in data["trend"]["weeks"]],
             unit="%",
             maximum=1,
         ),
-        missed=missed,
+        "missed": missed,
+    }
+
+
+def as_html(data: dict[str, Any], language: str) -> str:
+    lang = "en" if language == "en" else "id"
+    return TEMPLATES.get_template("summary_print.html").render(
+        lang=lang, **page_parts(data, language)
     )
 
 

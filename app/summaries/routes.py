@@ -27,17 +27,9 @@ Week = Annotated[str, Path(pattern=r"^\d{4}-W\d{2}$", description="ISO week, e.g
 def _summary(
     session: DbSession, principal: Principal, area: Area, start: date, now: Any
 ) -> dict[str, Any]:
-    """The stored snapshot when there is one, else the figures as they stand now."""
-    with_missed = service.may_see_missed(principal, area)
-    snapshot = service.stored(session, area, start)
-    if snapshot is not None:
-        data = snapshot.data | {"stored": True, "built_at": snapshot.built_at.isoformat()}
-    else:
-        data = service.compute(session, area, start, now=now, with_missed=with_missed) | {
-            "stored": False,
-            "built_at": None,
-        }
-    return service.for_reader(data, with_missed)
+    return service.read_week(
+        session, area, start, now=now, with_missed=service.may_see_missed(principal, area)
+    )
 
 
 @router.get("/areas/{area_id}/summaries/{week}")

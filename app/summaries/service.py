@@ -8,6 +8,7 @@ window functions both databases have. ``figures`` derives everything from the ro
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, func, literal_column, select
 from sqlalchemy.orm import Session
@@ -316,3 +317,25 @@ def for_reader(data: dict[str, Any], with_missed: bool) -> dict[str, Any]:
     return data | {
         "rts": [{k: v for k, v in r.items() if k != "missed_households"} for r in data["rts"]]
     }
+
+
+def read_week(
+    session: Session, area: Area, start: date, *, now: datetime, with_missed: bool
+) -> dict[str, Any]:
+    """The stored snapshot when there is one, else the figures as they stand now."""
+    snapshot = stored(session, area, start)
+    if snapshot is not None:
+        data = snapshot.data | {"stored": True, "built_at": snapshot.built_at.isoformat()}
+    else:
+        data = compute(session, area, start, now=now, with_missed=with_missed) | {
+            "stored": False,
+            "built_at": None,
+        }
+    return for_reader(data, with_missed)
+
+
+def last_full_week(now: datetime, zone: str) -> str:
+    """The ISO week before this one, in the area's zone: the one a liaison reads on Monday."""
+    local = now.astimezone(ZoneInfo(zone)).date() - timedelta(weeks=1)
+    iso = local.isocalendar()
+    return f"{iso.year}-W{iso.week:02d}"

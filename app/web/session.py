@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
@@ -100,14 +101,28 @@ def check_csrf(request: Request, sent: str | None) -> None:
         raise CsrfFailed()
 
 
-def optional_principal(request: Request, session: DbSession, now: Now) -> Principal | None:
+def _cookie_principal(
+    request: Request, session: Session, now: datetime, *, touch: bool
+) -> Principal | None:
     secret = request.cookies.get(SESSION_COOKIE)
     if not secret:
         return None
     try:
-        return auth.authenticate_token(session, secret, now, touch=True)
+        return auth.authenticate_token(session, secret, now, touch=touch)
     except SessionInvalid:
         return None
+
+
+def optional_principal(request: Request, session: DbSession, now: Now) -> Principal | None:
+    return _cookie_principal(request, session, now, touch=True)
+
+
+def quiet_page_principal(request: Request, session: DbSession, now: Now) -> Principal:
+    """Signed in, leaving no trace of the visit (an anonymous report is filed here)."""
+    principal = _cookie_principal(request, session, now, touch=False)
+    if principal is None:
+        raise SignInNeeded()
+    return principal
 
 
 def page_principal(
@@ -122,13 +137,22 @@ MaybeSignedIn = Annotated[Principal | None, Depends(optional_principal)]
 SignedInPage = Annotated[Principal, Depends(page_principal)]
 
 
-def page_require(permission: Permission, target: Target | None = None) -> Callable[..., Principal]:
+def page_require(
+    permission: Permission, target: Target | None = None, *, touch: bool = True
+) -> Callable[..., Principal]:
     """The API's permission check, for a page: same rule, signed in by the cookie."""
 
     def dependency(request: Request, session: DbSession, principal: SignedInPage) -> Principal:
         return authorize(request, session, principal, permission, target)
 
-    return dependency
+    def quiet(
+        request: Request,
+        session: DbSession,
+        principal: Annotated[Principal, Depends(quiet_page_principal)],
+    ) -> Principal:
+        return authorize(request, session, principal, permission, target)
+
+    return dependency if touch else quiet
 
 
 def session_secret(request: Request) -> str | None:

@@ -126,19 +126,22 @@ def phone(browser: Any, request: pytest.FixtureRequest) -> Callable[[str], Phone
         context.close()
 
 
-def make_rt(server: LiveServer, *, head_password: str) -> dict[str, Any]:
+def make_rt(server: LiveServer, *, head_password: str, **rt_settings: Any) -> dict[str, Any]:
     """A kota down to one RT, with an RT head who signs in with a password."""
     api = httpx.Client(base_url=server.base_url + "/api/v1", headers=server.admin_headers)
+    made: dict[str, Any] = {"api": api}
     parent = api.post("/areas", json={"kind": "kota", "name": "Kota Contoh"}).json()
     for kind, name in (("kecamatan", "Sukamaju"), ("kelurahan", "Bulusan"), ("rw", "RW 03")):
-        parent = api.post(
-            f"/areas/{parent['id']}/children", json={"kind": kind, "name": name}
-        ).json()
+        created = api.post(f"/areas/{parent['id']}/children", json={"kind": kind, "name": name})
+        parent = made[kind] = created.json()
     rt = api.post(
-        f"/areas/{parent['id']}/children", json={"kind": "rt", "name": "RT 07", "team_size": 3}
-    ).json()
+        f"/areas/{parent['id']}/children",
+        json={"kind": "rt", "name": "RT 07", "team_size": 3} | rt_settings,
+    )
+    assert rt.status_code == 201, rt.text
+    made["rt"] = rt.json()
     head = api.post(
-        f"/areas/{rt['id']}/users",
+        f"/areas/{made['rt']['id']}/users",
         json={
             "username": "ketua.rt07",
             "full_name": "Bapak Hendra",
@@ -147,4 +150,4 @@ def make_rt(server: LiveServer, *, head_password: str) -> dict[str, Any]:
         },
     )
     assert head.status_code == 201, head.text
-    return {"rt": rt, "rw": parent, "api": api}
+    return made

@@ -116,8 +116,8 @@ def live_server(live_database: Database, tmp_path: Path) -> Iterator[Callable[..
     """Start ``ronda serve`` on the live database after ``ronda db upgrade``."""
     started: list[LiveServer] = []
 
-    def start(workers: int = 1) -> LiveServer:
-        env = ronda_env(live_database.url, RONDA_RUN_SCHEDULER="false")
+    def start(workers: int = 1, **extra_env: str) -> LiveServer:
+        env = ronda_env(live_database.url, RONDA_RUN_SCHEDULER="false", **extra_env)
         upgraded = run_ronda("db", "upgrade", env=env, cwd=tmp_path)
         assert upgraded.returncode == 0, upgraded.stderr
         if not started:

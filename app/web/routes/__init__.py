@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from app.web.routes import account, households, rosters, rt
+from app.web.routes import account, households, liaison, member, rosters, rt
 
 router = APIRouter(include_in_schema=False)
-for module in (account, households, rosters, rt):
+for module in (account, households, rosters, rt, member, liaison):
     router.include_router(module.router)

@@ -449,3 +449,104 @@ def test_no_role_reaches_another_rt(
     after = table_state(session)
     # Only the intruder's own logout may have written (it revokes, it does not add).
     assert after == rows_before
+
+
+# --- the web pages: the same guard, signed in by a cookie ---------------------------------
+
+FACTORIES |= {"decision": lambda w: "setujui"}
+PAGE_PUBLIC = {
+    ("GET", "/masuk"),
+    ("POST", "/masuk"),
+    ("GET", "/masuk/{secret}"),
+    ("POST", "/masuk/{secret}"),
+    ("GET", "/bahasa/{language}"),
+    ("GET", "/laporan/tanda-terima"),
+    ("POST", "/laporan/tanda-terima"),
+}
+# Pages about the caller themself (their household, their session): no object to steal.
+PAGE_NO_OBJECT = {
+    ("GET", "/"),
+    ("GET", "/saya"),
+    ("GET", "/saya/buku"),
+    ("GET", "/saya/laporan"),
+    ("GET", "/saya/laporan/baru"),
+    ("POST", "/saya/kalender"),
+    ("POST", "/keluar"),
+}
+
+
+def page_routes(app: FastAPI) -> list[tuple[str, str]]:
+    """Every page route, read from the web routers the app includes."""
+    from fastapi.routing import APIRoute
+
+    from app.web.routes import MODULES
+
+    routes = sorted(
+        (method, route.path)
+        for module in MODULES
+        for route in module.router.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods
+    )
+    assert len(routes) > 30
+    return routes
+
+
+def _csrf(client: TestClient, path: str = "/masuk") -> str:
+    page = client.get(path)
+    found = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert found, (page.status_code, page.text[:300])
+    return found.group(1)
+
+
+def test_every_page_needs_a_session(
+    app: FastAPI, client: TestClient, session: Session, clock: FixedClock
+) -> None:
+    world = build_world(session, clock.now())
+    session.commit()
+    client.follow_redirects = False
+    token = _csrf(client)
+    rows_before = table_state(session)
+    for method, path in page_routes(app):
+        if (method, path) in PAGE_PUBLIC:
+            continue
+        data = {"csrf": token} if method == "POST" else None
+        response = client.request(method, fill(path, world), data=data)
+        assert response.status_code == 303, (method, path, response.status_code)
+        assert response.headers["location"].startswith("/masuk?next="), (method, path)
+    session.expire_all()
+    assert table_state(session) == rows_before
+
+
+@pytest.mark.parametrize(("role", "level"), HOME_ROLES, ids=[r.value for r, _ in HOME_ROLES])
+def test_no_role_reaches_another_rts_pages(
+    app: FastAPI,
+    client: TestClient,
+    session: Session,
+    clock: FixedClock,
+    role: Role,
+    level: str,
+) -> None:
+    from app.auth.service import open_session
+    from app.web.session import SESSION_COOKIE
+
+    world = build_world(session, clock.now())
+    intruder = make_user(session, clock.now(), role=role, area=world.home[level])
+    secret, _ = open_session(session, intruder, clock.now())
+    session.commit()
+    client.follow_redirects = False
+    client.cookies.set(SESSION_COOKIE, secret)
+    token = _csrf(client, "/")
+    rows_before, content_before = table_state(session), content_state(session)
+    for method, path in page_routes(app):
+        if (method, path) in PAGE_PUBLIC or (method, path) in PAGE_NO_OBJECT:
+            continue
+        data = {"csrf": token, "household_id": str(world.other_household.id)}
+        response = client.request(
+            method, fill(path, world), data=data if method == "POST" else None
+        )
+        assert response.status_code in (403, 404), (role, method, path, response.status_code)
+        session.expire_all()
+        assert content_state(session) == content_before, (role, method, path)
+    session.expire_all()
+    assert table_state(session) == rows_before

@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from app.web.routes import account, households, liaison, member, rosters, rt
 
+MODULES = (account, households, rosters, rt, member, liaison)
 router = APIRouter(include_in_schema=False)
-for module in (account, households, rosters, rt, member, liaison):
+for module in MODULES:
     router.include_router(module.router)

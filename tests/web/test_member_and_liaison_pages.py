@@ -232,3 +232,48 @@ def test_a_member_without_a_session_cookie_is_sent_to_sign_in(
     client.follow_redirects = False
     client.cookies.delete(SESSION_COOKIE)
     assert client.get("/saya").status_code == 303
+
+
+def test_offer_a_night_and_a_neighbour_swaps_for_it(
+    client: TestClient, session: Session, clock: FixedClock, world: RTWorld
+) -> None:
+    now = clock.now()
+    world.rt.min_gap_days = 1  # so only "once a night" can stand in the swap's way
+    roster = rostering.generate_draft(session, world.rt, "2026-12", actor_id=None, now=now)
+    rostering.publish(session, roster, actor_id=None, now=now)
+    turns = list(session.scalars(select(Assignment).where(Assignment.roster_id == roster.id)))
+    on = {(t.household_id, t.night_date) for t in turns}
+    mine, theirs = next(
+        (a, b)
+        for a in turns
+        for b in turns
+        if (a.household_id, b.night_date) not in on and (b.household_id, a.night_date) not in on
+    )
+    my_house, their_house = mine.household_id, theirs.household_id
+    people = []
+    for turn, name in ((mine, "Pak Satu"), (theirs, "Bu Dua")):
+        user = make_user(session, now, role=Role.member, area=world.rt, full_name=name)
+        households.add_member(
+            session,
+            households.get_household(session, turn.household_id),
+            MemberCreate(name=name, user_id=user.id),
+            actor_id=None,
+            now=now,
+        )
+        people.append(user)
+    session.commit()
+    offerer = _phone(client, session, people[0], clock)
+    token = csrf_of(offerer.get("/saya").text)
+    offered = offerer.post(f"/giliran/{mine.id}/tawarkan", data={"csrf": token, "note": "kerja"})
+    assert offered.status_code == 303
+    taker = _phone(client, session, people[1], clock)
+    page = taker.get("/saya")
+    offer_id = re.search(r'action="/tawaran/(\d+)/ambil"', page.text).group(1)  # type: ignore[union-attr]
+    taken = taker.post(
+        f"/tawaran/{offer_id}/ambil",
+        data={"csrf": csrf_of(page.text), "swap_assignment_id": str(theirs.id)},
+    )
+    assert taken.status_code == 303
+    session.expire_all()
+    assert session.get(Assignment, mine.id).household_id == their_house  # type: ignore[union-attr]
+    assert session.get(Assignment, theirs.id).household_id == my_house  # type: ignore[union-attr]

@@ -18,7 +18,7 @@ from app.auth.service import Principal
 from app.db import DbSession
 from app.deps import Now, PathId
 from app.errors import DomainError
-from app.i18n import gettext
+from app.i18n import N_, gettext
 from app.incidents import service as incidents
 from app.incidents.models import IncidentStatus
 from app.incidents.routes import INCIDENT
@@ -30,6 +30,14 @@ from app.web.routes.member import SEVERITY_LABELS, category_options
 from app.web.session import PageLang, page_require, settings_of
 
 router = APIRouter(include_in_schema=False)
+
+# The liaison's buttons say what they do; the trail says what it became.
+ACTIONS = {
+    IncidentStatus.acknowledged: N_("Acknowledge"),
+    IncidentStatus.in_progress: N_("Working on it"),
+    IncidentStatus.resolved: N_("Resolved"),
+    IncidentStatus.dismissed: N_("Dismiss"),
+}
 
 SummaryReader = Annotated[Principal, Depends(page_require(Permission.read_summary, AREA))]
 ReportsReader = Annotated[Principal, Depends(page_require(Permission.read_reports, AREA))]
@@ -137,7 +145,13 @@ def _report_page(
         reporter=more.reporter if seen.reporter else None,
         events=more.trail if seen.contents else [],
         photo_ids=more.photo_ids if seen.contents else [],
-        next_steps=[s.value for s in incidents.NEXT[incident.status]] if acts else [],
+        next_steps=[
+            (s.value, gettext(ACTIONS[s], lang))
+            for s in ACTIONS
+            if s in incidents.NEXT[incident.status]
+        ]
+        if acts
+        else [],
         categories=dict(category_options(lang)),
         severities={s.value: gettext(label, lang) for s, label in SEVERITY_LABELS.items()},
         status_words={k.value: gettext(v, lang) for k, v in incidents.STATUS_WORDS.items()},

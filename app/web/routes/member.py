@@ -137,12 +137,26 @@ def offer_turn(
     return redirect(request, "/saya", flash="offered")
 
 
-@router.post("/tawaran/{offer_id}/ambil", response_class=HTMLResponse, dependencies=[CSRF])
+@router.post("/tawaran/{offer_id}/ambil", response_class=HTMLResponse)
 def take_offer(
-    request: Request, offer_id: PathId, session: DbSession, principal: OfferReader, now: Now
+    request: Request,
+    offer_id: PathId,
+    form: Form,
+    session: DbSession,
+    principal: OfferReader,
+    now: Now,
 ) -> Response:
+    """Take a neighbour's night, or swap it for one of mine."""
+    mine = str(form.get("swap_assignment_id") or "")
     found = swaps.get_offer(session, offer_id)
-    swaps.take(session, principal, found, household_id=None, swap_assignment_id=None, now=now)
+    swaps.take(
+        session,
+        principal,
+        found,
+        household_id=None,
+        swap_assignment_id=int(mine) if mine.isdigit() else None,
+        now=now,
+    )
     return redirect(request, "/saya", flash="taken")
 
 

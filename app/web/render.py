@@ -1,7 +1,7 @@
 """Rendering pages: the Jinja environment, the reader's language and formats, flashes."""
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -165,6 +165,21 @@ def failed(
         form=dict(typed),
         **context,
     )
+
+
+def refused(
+    error: DomainError,
+    lang: str,
+    page: Callable[..., HTMLResponse],
+    *,
+    rename: Callable[[str], str] = str,
+    **context: Any,
+) -> HTMLResponse:
+    """A page drawn again after a refused submit: the error, each field's message, its status."""
+    message, per_field = messages(error, lang)
+    response = page(error=message, errors={rename(k): v for k, v in per_field.items()}, **context)
+    response.status_code = error.status_code
+    return response
 
 
 def redirect(

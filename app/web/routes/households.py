@@ -18,8 +18,8 @@ from app.households.models import AwayReason, Household, HouseholdStatus
 from app.households.routes import AWAY, HOUSEHOLD, MEMBER
 from app.households.schemas import AwayCreate, HouseholdCreate, HouseholdUpdate, MemberCreate
 from app.i18n import N_, gettext
-from app.web.forms import CSRF, Form, FormInvalid, attempt, fields, messages, once, parse, upload
-from app.web.render import failed, redirect, render
+from app.web.forms import CSRF, Form, FormInvalid, attempt, fields, once, parse, upload
+from app.web.render import failed, redirect, refused, render
 from app.web.session import PageLang, page_require
 
 router = APIRouter(include_in_schema=False)
@@ -181,22 +181,14 @@ def _failed_detail(
     household_id: int,
     exc: DomainError,
     typed: dict[str, str],
-    section: str,
 ) -> HTMLResponse:
-
-    message, per_field = messages(exc, lang)
-    response = _detail(
-        request,
-        session,
-        principal,
+    household = service.get_household(session, household_id)
+    return refused(
+        exc,
         lang,
-        service.get_household(session, household_id),
-        error=message,
-        errors={f"{section}.{k}": v for k, v in per_field.items()} | per_field,
-        typed={f"{section}.{k}": v for k, v in typed.items()} | typed,
+        lambda **page: _detail(request, session, principal, lang, household, **page),
+        typed=typed,
     )
-    response.status_code = exc.status_code
-    return response
 
 
 @router.post("/warga/{household_id}", response_class=HTMLResponse)
@@ -236,9 +228,7 @@ def household_update(
                 now=now,
             )
     except DomainError as exc:
-        return _failed_detail(
-            request, session, principal, lang, household_id, exc, typed, "household"
-        )
+        return _failed_detail(request, session, principal, lang, household_id, exc, typed)
     return redirect(request, f"/warga/{household_id}", flash="saved")
 
 
@@ -265,7 +255,7 @@ def member_add(
         with attempt(session):
             location = once(session, form, scope=f"member:{household_id}", now=now, produce=create)
     except DomainError as exc:
-        return _failed_detail(request, session, principal, lang, household_id, exc, typed, "member")
+        return _failed_detail(request, session, principal, lang, household_id, exc, typed)
     return redirect(request, location, flash="added")
 
 
@@ -305,7 +295,7 @@ def away_add(
         with attempt(session):
             location = once(session, form, scope=f"away:{household_id}", now=now, produce=create)
     except DomainError as exc:
-        return _failed_detail(request, session, principal, lang, household_id, exc, typed, "away")
+        return _failed_detail(request, session, principal, lang, household_id, exc, typed)
     return redirect(request, location, flash="added")
 
 

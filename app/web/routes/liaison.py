@@ -25,7 +25,7 @@ from app.incidents.routes import INCIDENT
 from app.summaries import formats
 from app.summaries import service as summaries
 from app.web.forms import Form, attempt, fields, messages
-from app.web.render import redirect, render
+from app.web.render import redirect, refused, render
 from app.web.routes.member import SEVERITY_LABELS, category_options
 from app.web.session import PageLang, page_require, settings_of
 
@@ -195,20 +195,12 @@ def report_act(
                 session, principal, incident, status=status, note=typed.get("note") or None, now=now
             )
     except DomainError as exc:
-        message, per_field = messages(exc, lang)
-        session.expire_all()
-        response = _report_page(
-            request,
-            session,
-            principal,
+        return refused(
+            exc,
             lang,
-            incident_id,
-            error=message,
-            errors=per_field,
+            lambda **page: _report_page(request, session, principal, lang, incident_id, **page),
             form=typed,
         )
-        response.status_code = exc.status_code
-        return response
     return redirect(request, f"/laporan/{incident_id}", flash="updated")
 
 

@@ -33,8 +33,8 @@ from app.rostering import exports, swaps
 from app.rostering import service as rostering
 from app.rostering.models import RosterStatus
 from app.rostering.routes import ASSIGNMENT, OFFER
-from app.web.forms import CSRF, Form, FormInvalid, attempt, fields, messages, once, parse, upload
-from app.web.render import failed, redirect, render
+from app.web.forms import CSRF, Form, FormInvalid, attempt, fields, once, parse, upload
+from app.web.render import failed, redirect, refused, render
 from app.web.session import PageLang, SignedInPage, page_require, settings_of
 
 router = APIRouter(include_in_schema=False)
@@ -250,12 +250,9 @@ def _night_failed(
     night_id: int,
     exc: DomainError,
 ) -> HTMLResponse:
-    message, per_field = messages(exc, lang)
-    response = _night_page(
-        request, session, principal, lang, night_id, error=message, errors=per_field
+    return refused(
+        exc, lang, lambda **page: _night_page(request, session, principal, lang, night_id, **page)
     )
-    response.status_code = exc.status_code
-    return response
 
 
 @router.post("/malam/{night_id}/hadir", response_class=HTMLResponse)

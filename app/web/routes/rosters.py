@@ -23,8 +23,8 @@ from app.rostering import calendar, exports, service, swaps
 from app.rostering.models import Roster, RosterStatus
 from app.rostering.routes import ASSIGNMENT, OFFER, ROSTER
 from app.rostering.schemas import DraftRequest, TurnMove
-from app.web.forms import CSRF, Form, attempt, fields, messages, parse
-from app.web.render import failed, redirect, render
+from app.web.forms import CSRF, Form, attempt, fields, parse
+from app.web.render import failed, redirect, refused, render
 from app.web.session import PageLang, page_require
 from app.web.site import PRINT_CSP
 
@@ -209,13 +209,11 @@ def turn_move(
             data = parse(TurnMove, typed)
             swaps.move_draft_turn(session, principal, assignment, data.household_id, now)
     except DomainError as exc:
-        message, per_field = messages(exc, lang)
-        session.expire_all()
-        response = _move_page(
-            request, session, principal, lang, assignment_id, error=message, errors=per_field
+        return refused(
+            exc,
+            lang,
+            lambda **page: _move_page(request, session, principal, lang, assignment_id, **page),
         )
-        response.status_code = exc.status_code
-        return response
     return redirect(request, f"/jadwal/{roster_id}#a{assignment_id}", flash="moved")
 
 
@@ -233,13 +231,11 @@ def roster_publish(
         with attempt(session):
             service.publish(session, roster, actor_id=principal.user.id, now=now)
     except DomainError as exc:
-        message, _ = messages(exc, lang)
-        session.expire_all()
-        response = _roster_page(
-            request, session, principal, lang, service.get_roster(session, roster_id), error=message
+        return refused(
+            exc,
+            lang,
+            lambda **page: _roster_page(request, session, principal, lang, roster, **page),
         )
-        response.status_code = exc.status_code
-        return response
     return redirect(request, f"/jadwal/{roster_id}", flash="published")
 
 

@@ -34,8 +34,8 @@ from app.rostering import swaps
 from app.rostering.models import AssignmentStatus
 from app.rostering.routes import ASSIGNMENT, OVERRIDE
 from app.rostering.schemas import OverrideCreate
-from app.web.forms import CSRF, Form, FormInvalid, attempt, fields, messages, once, parse
-from app.web.render import failed, redirect, render
+from app.web.forms import CSRF, Form, FormInvalid, attempt, fields, once, parse
+from app.web.render import failed, redirect, refused, render
 from app.web.session import PageLang, page_require, settings_of
 
 router = APIRouter(include_in_schema=False)
@@ -152,20 +152,12 @@ def settings_save(
             data = parse(AreaUpdate, data_in)
             areas.update_area(session, rt, data, actor_id=principal.user.id, now=now)
     except DomainError as exc:
-        message, per_field = messages(exc, lang)
-        session.expire_all()
-        response = _settings_page(
-            request,
-            session,
-            principal,
+        return refused(
+            exc,
             lang,
-            _rt(session, area_id),
-            error=message,
-            errors=per_field,
+            lambda **page: _settings_page(request, session, principal, lang, rt, **page),
             form={**_settings_form(rt), **data_in},
         )
-        response.status_code = exc.status_code
-        return response
     return redirect(request, f"/rt/{area_id}/pengaturan", flash="saved")
 
 
@@ -205,19 +197,13 @@ def override_add(
         with attempt(session):
             location = once(session, form, scope=f"override:{rt.id}", now=now, produce=create)
     except DomainError as exc:
-        message, per_field = messages(exc, lang)
-        response = _settings_page(
-            request,
-            session,
-            principal,
+        return refused(
+            exc,
             lang,
-            rt,
-            error=message,
-            errors={f"o_{k}": v for k, v in per_field.items()},
+            lambda **page: _settings_page(request, session, principal, lang, rt, **page),
+            rename=lambda name: f"o_{name}",
             override_form=typed,
         )
-        response.status_code = exc.status_code
-        return response
     return redirect(request, location, flash="added")
 
 
@@ -430,12 +416,12 @@ def member_account(
         with attempt(session):
             location = once(session, form, scope=f"account:{rt.id}", now=now, produce=create)
     except DomainError as exc:
-        message, per_field = messages(exc, lang)
-        response = _members_page(
-            request, session, principal, lang, rt, error=message, errors=per_field, form=typed
+        return refused(
+            exc,
+            lang,
+            lambda **page: _members_page(request, session, principal, lang, rt, **page),
+            form=typed,
         )
-        response.status_code = exc.status_code
-        return response
     return redirect(request, location, flash="added")
 
 
@@ -512,10 +498,7 @@ def hand_over(
                 raise FormInvalid({"successor_user_id": (N_("Choose someone of this RT."), {})})
             auth.hand_over(session, principal, rt, successor, now)
     except DomainError as exc:
-        message, per_field = messages(exc, lang)
-        response = _members_page(
-            request, session, principal, lang, rt, error=message, errors=per_field
+        return refused(
+            exc, lang, lambda **page: _members_page(request, session, principal, lang, rt, **page)
         )
-        response.status_code = exc.status_code
-        return response
     return redirect(request, "/", flash="handed_over")

@@ -43,7 +43,7 @@ class ErasureRequest(BaseModel):
 class ErasureResult(BaseModel):
     household_id: int
     pseudonym: str = Field(description="What rosters and boards show instead of the name")
-    members_removed: int
+    members_erased: int = Field(description="Members kept as pseudonyms, names and phones gone")
     people_erased: int = Field(description="Sign-in accounts of the members, erased")
     people_kept: int = Field(description="Accounts kept because they hold an office (RT head...)")
     turns_kept: int = Field(description="Turns kept, so the RT's fairness figures stay the same")

@@ -125,7 +125,12 @@ def export_household(session: Session, household: Household, now: datetime) -> d
     member_ids = [m.id for m in members]
     away_ids = [a.id for a in away]
 
-    months = dict(session.execute(select(Roster.id, Roster.month)))
+    months = {
+        roster_id: month
+        for roster_id, month in session.execute(
+            select(Roster.id, Roster.month).where(Roster.rt_id == household.rt_id)
+        )
+    }
     turns = []
     for a in session.scalars(
         select(Assignment)
@@ -191,7 +196,7 @@ def export_household(session: Session, household: Household, now: datetime) -> d
     people = []
     for user in users:
         grants = session.execute(
-            select(Grant.role, Area.name, Grant.created_at)
+            select(Grant.id, Grant.role, Area.name, Grant.created_at)
             .outerjoin(Area, Area.id == Grant.area_id)
             .where(Grant.user_id == user.id)
             .order_by(Grant.id)
@@ -201,8 +206,13 @@ def export_household(session: Session, household: Household, now: datetime) -> d
             | {
                 "has_password": user.password_hash is not None,
                 "grants": [
-                    {"role": role.value, "area": area or "*", "created_at": at.isoformat()}
-                    for role, area, at in grants
+                    {
+                        "id": grant_id,
+                        "role": role.value,
+                        "area": area or "*",
+                        "created_at": at.isoformat(),
+                    }
+                    for grant_id, role, area, at in grants
                 ],
                 "sessions": [
                     _row(t, without=("token_hash", "user_id"))
@@ -485,7 +495,8 @@ def erase_identity(
 
     The household row stays as a pseudonym ("KK #id") so its turns keep counting in the
     RT's carry-over; its status and dates stay, so next month's draft is the same.
-    Members go; the people signing in as them are erased unless they hold an office
+    Members stay as pseudonyms (whether they may patrol is part of the draft); the
+    people signing in as them are erased unless they hold an office
     (RT head, liaison...), whose account is then only unlinked. Reports they filed lose
     their reporter; closed ones are reduced later by retention like any other.
     """
@@ -505,8 +516,13 @@ def erase_identity(
             result.people_kept += 1
         else:
             erased_users.append(user.id)
+    # Members stay as pseudonyms with their "may patrol": who can take a turn is part of
+    # the draft's arithmetic, their names are not.
     for member in members:
-        session.delete(member)
+        member.name = f"#{member.id}"
+        member.phone = None
+        member.user_id = None
+        member.updated_at = now
     result.members = len(members)
     session.flush()
     for user in users:
@@ -640,7 +656,7 @@ def erase_household(
     return ErasureResult(
         household_id=household.id,
         pseudonym=household.head_name,
-        members_removed=done.members,
+        members_erased=done.members,
         people_erased=done.people_erased,
         people_kept=done.people_kept,
         turns_kept=done.turns_kept,

@@ -186,29 +186,8 @@ def purge(
             reduce_reports,
         )
 
-    gone = _cutoff(now, settings.retention_moved_out_days)
-    if gone is not None:
-
-        def forget_households(where: list[ColumnElement[bool]]) -> int:
-            found = list(session.scalars(select(Household).where(*where).order_by(Household.id)))
-            for household in found:
-                privacy.erase_identity(
-                    session, household, now=now, actor_id=None, action="household.retention"
-                )
-            return len(found)
-
-        rule(
-            "households",
-            Household,
-            [
-                Household.rt_id.in_(rts),
-                Household.status == HouseholdStatus.moved_out,
-                Household.moved_out_date < gone.date(),
-                Household.erased_at.is_(None),
-            ],
-            forget_households,
-        )
-
+    # Messages first: erasing a household also deletes its own, which the count of
+    # old messages must not depend on.
     delivered = _cutoff(now, settings.retention_outbox_days)
     if delivered is not None:
         rule(
@@ -237,5 +216,28 @@ def purge(
                 .execution_options(synchronize_session=False),
             ),
         )
+    gone = _cutoff(now, settings.retention_moved_out_days)
+    if gone is not None:
+
+        def forget_households(where: list[ColumnElement[bool]]) -> int:
+            found = list(session.scalars(select(Household).where(*where).order_by(Household.id)))
+            for household in found:
+                privacy.erase_identity(
+                    session, household, now=now, actor_id=None, action="household.retention"
+                )
+            return len(found)
+
+        rule(
+            "households",
+            Household,
+            [
+                Household.rt_id.in_(rts),
+                Household.status == HouseholdStatus.moved_out,
+                Household.moved_out_date < gone.date(),
+                Household.erased_at.is_(None),
+            ],
+            forget_households,
+        )
+
     session.flush()
     return report

@@ -125,12 +125,11 @@ def export_household(session: Session, household: Household, now: datetime) -> d
     member_ids = [m.id for m in members]
     away_ids = [a.id for a in away]
 
-    months = {
-        roster_id: month
-        for roster_id, month in session.execute(
+    months: dict[int, str] = dict(
+        session.execute(
             select(Roster.id, Roster.month).where(Roster.rt_id == household.rt_id)
-        )
-    }
+        ).tuples()
+    )
     turns = []
     for a in session.scalars(
         select(Assignment)

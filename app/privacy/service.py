@@ -125,11 +125,12 @@ def export_household(session: Session, household: Household, now: datetime) -> d
     member_ids = [m.id for m in members]
     away_ids = [a.id for a in away]
 
-    months: dict[int, str] = dict(
-        session.execute(
+    months: dict[int, str] = {
+        row.id: row.month
+        for row in session.execute(
             select(Roster.id, Roster.month).where(Roster.rt_id == household.rt_id)
-        ).tuples()
-    )
+        )
+    }
     turns = []
     for a in session.scalars(
         select(Assignment)

@@ -31,6 +31,7 @@ from app.errors import Conflict, Forbidden, Invalid
 from app.households import service as households
 from app.households.models import AwayPeriod, AwayReason, Household, HouseholdStatus, Member
 from app.i18n import N_
+from app.idempotency.models import IdempotencyRecord
 from app.incidents.models import Incident, IncidentEvent, IncidentPhoto, Privacy
 from app.notifications.models import OutboxMessage
 from app.patrols.models import CheckIn, Fine, HouseWatch, HouseWatchCheck, LogEntry
@@ -516,6 +517,24 @@ def erase_identity(
             result.people_kept += 1
         else:
             erased_users.append(user.id)
+    identifying = {
+        value
+        for value in [
+            household.head_name,
+            household.phone,
+            household.address,
+            *(m.name for m in members),
+            *(m.phone for m in members),
+            *(u.full_name for u in users if u.id in erased_users),
+            *(u.phone for u in users if u.id in erased_users),
+        ]
+        if value and len(value) >= 4
+    }
+    # Stored answers to retried requests may repeat what was sent (a phone, a name).
+    for record in session.scalars(select(IdempotencyRecord)):
+        text = json.dumps(record.response_body, ensure_ascii=False)
+        if any(value in text for value in identifying):
+            session.delete(record)
     # Members stay as pseudonyms with their "may patrol": who can take a turn is part of
     # the draft's arithmetic, their names are not.
     for member in members:

@@ -7,7 +7,7 @@ import zipfile
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import String, Text, func, select
+from sqlalchemy import JSON, String, Text, func, select
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
@@ -274,6 +274,17 @@ def test_erasure_removes_identity_everywhere_and_keeps_anonymity(
     names += ["Siti Target", "Budi Target", "warga.target", "+6281299990001", "operasi lutut"]
     anonymous_before = session.get_one(Incident, hood.anonymous_incident_id)
     anon_row = {c.key: getattr(anonymous_before, c.key) for c in Incident.__table__.columns}
+    # Sent with a retry key: the stored answer repeats the household's phone.
+    stored = client.post(
+        f"/api/v1/households/{target.id}/house-watch",
+        json={
+            "start_date": "2026-12-20",
+            "end_date": "2026-12-27",
+            "note": f"kunci di warung, hubungi {target.phone}",
+        },
+        headers=hood.headers["target"] | {"Idempotency-Key": "titip-1"},
+    )
+    assert stored.status_code == 201, stored.text
     wrong = client.post(
         f"/api/v1/households/{target.id}/erasure",
         json={"confirm_house_code": "salah"},
@@ -290,7 +301,7 @@ def test_erasure_removes_identity_everywhere_and_keeps_anonymity(
     # Not one text column of any table still holds the household's names or contacts.
     for table in Base.metadata.sorted_tables:
         for column in table.c:
-            if not isinstance(column.type, String | Text) and column.type.python_type is not dict:
+            if not isinstance(column.type, String | Text | JSON):
                 continue
             for value in session.scalars(select(column).where(column.is_not(None))):
                 text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)

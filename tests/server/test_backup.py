@@ -132,7 +132,13 @@ def test_backup_under_load_restores_every_acknowledged_write(
     for thread in writers:
         thread.start()
     try:
-        time.sleep(2)
+        # Enough acknowledged writes of each kind first, however slow the machine is.
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (
+            sum(1 for a in acked if a[1] == "household") > 20
+            and sum(1 for a in acked if a[1] == "photo") > 3
+        ):
+            time.sleep(0.2)
         archive = tmp_path / "backups" / "ronda.tar.gz"
         started = time.monotonic()
         env = ronda_env(live_database.url)

@@ -291,7 +291,8 @@ def job_run(
     name: Annotated[
         str,
         typer.Argument(
-            help="draft-next-month, reminders, close-night, weekly-summary, escalate or deliver"
+            help="draft-next-month, reminders, close-night, weekly-summary, escalate, purge "
+            "or deliver"
         ),
     ],
     at: Annotated[str | None, typer.Option(help="ISO time to run the tick as of")] = None,
@@ -318,6 +319,92 @@ def job_run(
         typer.echo(f"error: name: no job {name!r}", err=True)
         raise typer.Exit(2)
     typer.echo(f"{jobs.run_tick(factory, name, now)} slot(s) done")
+
+
+@cli.command()
+def purge(
+    dry_run: Annotated[bool, typer.Option(help="Say what would go; change nothing")] = False,
+    at: Annotated[str | None, typer.Option(help="ISO time to judge ages by")] = None,
+) -> None:
+    """Apply the retention rules (RONDA_RETENTION_*) to the whole installation now."""
+    from datetime import UTC, datetime
+
+    from app.privacy import retention
+
+    try:
+        now = datetime.fromisoformat(at) if at else datetime.now(UTC)
+    except ValueError:
+        typer.echo("error: at: not an ISO date and time", err=True)
+        raise typer.Exit(2) from None
+    if now.tzinfo is None:
+        typer.echo("error: at: give a time zone offset, e.g. 2026-12-01T02:00+07:00", err=True)
+        raise typer.Exit(2)
+    settings = get_settings()
+    with _session_scope() as session:
+        report = retention.purge(session, None, now, settings, dry_run=dry_run)
+        if dry_run:
+            session.rollback()
+    labels = {
+        "checkin_locations": f"check-in locations older than "
+        f"{settings.retention_checkin_location_days} days",
+        "photos": f"photos of reports closed over {settings.retention_photo_days} days ago",
+        "report_texts": f"texts of reports closed over {settings.retention_report_text_days} "
+        "days ago",
+        "households": f"households moved out over {settings.retention_moved_out_days} days ago",
+        "messages": f"messages older than {settings.retention_outbox_days} days",
+        "idempotency_records": f"stored answers older than "
+        f"{settings.retention_idempotency_days} days",
+    }
+    verb = "would go" if dry_run else "gone"
+    for key, count in report.as_dict().items():
+        typer.echo(f"{count:>8}  {labels[key]}: {verb}")
+    if dry_run:
+        typer.echo("dry run: nothing was changed")
+
+
+@cli.command()
+def backup(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Archive file (.tar.gz)")
+    ] = None,
+) -> None:
+    """Write one consistent archive of the database and the media folder."""
+    from datetime import UTC, datetime
+
+    from app.backup import service as backups
+
+    now = datetime.now(UTC)
+    target = output or Path(f"ronda-backup-{now.strftime('%Y%m%dT%H%M%SZ')}.tar.gz")
+    try:
+        result = backups.backup(get_settings(), target, now)
+    except backups.BackupError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    rows = sum(result.tables.values())
+    typer.echo(
+        f"backup written to {result.path} ({result.size_bytes} bytes): {result.dialect} "
+        f"at revision {result.revision}, {len(result.tables)} tables, {rows} rows, "
+        f"{result.media_files} media files"
+    )
+
+
+@cli.command()
+def restore(
+    archive: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+) -> None:
+    """Restore an archive into an empty deployment (empty database and media folder)."""
+    from app.backup import service as backups
+
+    try:
+        result = backups.restore(get_settings(), archive)
+    except backups.BackupError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    rows = sum(result.tables.values())
+    typer.echo(
+        f"restored {result.dialect} database at revision {result.revision}: "
+        f"{len(result.tables)} tables, {rows} rows, {result.media_files} media files"
+    )
 
 
 @demo_cli.command("load")

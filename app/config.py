@@ -5,7 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "change-me"
@@ -39,6 +39,17 @@ class Settings(BaseSettings):
     smtp_user: str | None = None
     smtp_password: str = ""
     smtp_from: str = "ronda@localhost"
+    # Retention (UU 27/2022 PDP: purpose and storage limitation), in days; 0 keeps forever.
+    # The purge tick and ``ronda purge`` apply them; the privacy notice states them.
+    retention_checkin_location_days: int = Field(default=90, ge=0)
+    retention_photo_days: int = Field(default=180, ge=0)  # after the report is closed
+    retention_report_text_days: int = Field(default=365, ge=0)  # after the report is closed
+    retention_moved_out_days: int = Field(default=365, ge=0)  # after the moving-out date
+    retention_outbox_days: int = Field(default=90, ge=0)  # delivered or failed messages
+    retention_idempotency_days: int = Field(default=7, ge=0)  # stored answers to retries
+    # Who answers for the data (named in the privacy notice), and how to reach them.
+    privacy_controller: str = "Pengurus RT/RW setempat"
+    privacy_contact: str | None = None
     # Argon2 cost; tests lower it so the suite stays fast.
     argon2_time_cost: int = 3
     argon2_memory_cost_kib: int = 65536

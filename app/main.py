@@ -18,6 +18,7 @@ from app.households.routes import router as households_router
 from app.incidents.routes import public as incidents_public
 from app.incidents.routes import router as incidents_router
 from app.patrols.routes import router as patrols_router
+from app.privacy.routes import router as privacy_router
 from app.rostering.routes import feeds_router
 from app.rostering.routes import router as rostering_router
 from app.summaries.routes import router as summaries_router
@@ -65,6 +66,7 @@ def create_app(
     app.include_router(incidents_router)
     app.include_router(incidents_public)
     app.include_router(summaries_router)
+    app.include_router(privacy_router)
     install_pages(app)
 
     @app.get(

@@ -47,6 +47,9 @@ class Household(Base):
     joined_date: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set when the household's identity was erased (on request, or by retention): its
+    # turns stay for the RT's fairness arithmetic, its names and contacts are gone.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Member(Base):

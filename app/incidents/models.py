@@ -93,6 +93,8 @@ class Incident(Base):
     # Seconds from filing to the first answer, kept so SQL needs no date arithmetic.
     ack_seconds: Mapped[int | None]
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when retention reduced a closed report to the figures summaries need.
+    redacted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class IncidentEvent(Base):

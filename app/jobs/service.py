@@ -28,6 +28,7 @@ from app.incidents.models import Incident, IncidentStatus
 from app.jobs.models import JobRun
 from app.notifications import service as outbox
 from app.patrols import service as patrols
+from app.privacy import retention
 from app.rostering import calendar
 from app.rostering import service as rostering
 from app.rostering.models import Assignment, Roster, RosterNight, RosterStatus
@@ -39,6 +40,7 @@ CLOSE_AT = 7  # 07:00 local: last night is over
 REMIND_AT = 17  # 17:00 local: tonight's patrol is told
 DRAFT_DAY, DRAFT_AT = 25, 8  # the 25th, 08:00 local: next month's draft
 SUMMARY_AT = 8  # Monday 08:00 local
+PURGE_AT = 2  # 02:00 local: the retention purge, when nobody is reading
 GRACE = timedelta(days=2)  # a scheduler down longer than this skips the old slots
 
 
@@ -226,6 +228,14 @@ def escalate(session: Session, rt: Area, slot: str, now: datetime) -> str | None
     return f"{len(above)} told"
 
 
+def purge(session: Session, root: Area, slot: str, now: datetime) -> str | None:  # noqa: ARG001
+    """Apply the retention rules to everything under a top-level area."""
+    from app.config import get_settings
+
+    report = retention.purge(session, root, now, get_settings())
+    return ", ".join(f"{k} {v}" for k, v in report.as_dict().items() if v) or "nothing due"
+
+
 # --- finding what is due --------------------------------------------------------------------
 
 
@@ -278,12 +288,31 @@ def due_escalate(session: Session, now: datetime) -> list[Due]:
     return [Due(rt, str(i)) for rt, i in rows if (rt, str(i)) not in done]
 
 
+def due_purge(session: Session, now: datetime) -> list[Due]:
+    # The top of each tree (a kota, or whatever an installation starts with): one slot a
+    # day each, so a city is one short transaction of bulk statements, not 10,600.
+    due: list[Due] = []
+    roots = session.scalars(select(Area).where(Area.parent_id.is_(None)).order_by(Area.id))
+    by_zone: dict[str, list[Area]] = {}
+    for root in roots:
+        by_zone.setdefault(root.timezone, []).append(root)
+    for zone, tops in by_zone.items():
+        local = now.astimezone(ZoneInfo(zone))
+        if local.hour < PURGE_AT:
+            continue
+        slot = local.date().isoformat()
+        done = _done(session, "purge", {slot})
+        due += [Due(a.id, slot) for a in tops if (a.id, slot) not in done]
+    return due
+
+
 JOBS: dict[str, tuple[Callable[[Session, datetime], list[Due]], Work]] = {
     "draft-next-month": (due_draft, draft_next_month),
     "reminders": (due_remind, remind),
     "close-night": (due_close, close_nights),
     "weekly-summary": (due_summary, weekly_summary),
     "escalate": (due_escalate, escalate),
+    "purge": (due_purge, purge),
 }
 
 

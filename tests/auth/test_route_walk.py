@@ -253,6 +253,14 @@ BODIES |= {
     ("POST", "/api/v1/incidents/{incident_id}/status"): lambda w: {"status": "acknowledged"},
     ("POST", "/api/v1/incidents/{incident_id}/hide"): lambda w: {"reason": "fitnah"},
 }
+BODIES |= {
+    ("PATCH", "/api/v1/households/{household_id}/personal-data"): lambda w: {
+        "address": "Jl. Penyusup 1"
+    },
+    ("POST", "/api/v1/households/{household_id}/erasure"): lambda w: {
+        "confirm_house_code": w.other_household.house_code
+    },
+}
 QUERIES: dict[tuple[str, str], dict[str, str]] = {
     ("GET", "/api/v1/areas/{area_id}/fairness"): {"month": "2026-12"},
 }
@@ -370,7 +378,7 @@ def content_state(session: Session) -> Any:
     return (
         [(a.id, a.name, a.parent_id, a.path, a.team_size, a.timezone) for a in areas]
         + sorted(session.execute(select(Grant.user_id, Grant.role, Grant.area_id)).all())
-        + [(h.id, h.head_name, h.status, h.phone) for h in houses]
+        + [(h.id, h.head_name, h.status, h.phone, h.address, h.erased_at) for h in houses]
         + [(m.id, m.name, m.phone, m.user_id) for m in members]
         + sorted(session.execute(select(Roster.id, Roster.status, Roster.generated_at)).all())
         + sorted(
@@ -462,6 +470,8 @@ PAGE_PUBLIC = {
     ("GET", "/bahasa/{language}"),
     ("GET", "/laporan/tanda-terima"),
     ("POST", "/laporan/tanda-terima"),
+    ("GET", "/privasi"),
+    ("GET", "/privacy"),
 }
 # Pages about the caller themself (their household, their session): no object to steal.
 PAGE_NO_OBJECT = {

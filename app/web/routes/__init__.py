@@ -2,9 +2,9 @@
 
 from fastapi import APIRouter
 
-from app.web.routes import account, households, liaison, member, rosters, rt
+from app.web.routes import account, data, households, liaison, member, rosters, rt
 
-MODULES = (account, households, rosters, rt, member, liaison)
+MODULES = (account, households, rosters, rt, member, liaison, data)
 router = APIRouter(include_in_schema=False)
 for module in MODULES:
     router.include_router(module.router)

@@ -16,6 +16,7 @@ from app.deps import Now
 from app.errors import DomainError
 from app.households import service as households
 from app.i18n import LANGUAGES
+from app.privacy import notice
 from app.web.forms import CSRF, Form, fields
 from app.web.render import redirect, render
 from app.web.session import (
@@ -154,4 +155,17 @@ def home(request: Request, session: DbSession, principal: SignedInPage, lang: Pa
         household=household,
         may_report=bool(principal.paths_for(Permission.file_report)),
         acts_on_reports=bool(principal.paths_for(Permission.act_on_reports)),
+    )
+
+
+@router.get("/privasi", response_class=HTMLResponse)
+@router.get("/privacy", response_class=HTMLResponse)
+def privacy_notice(request: Request, principal: MaybeSignedIn, lang: PageLang) -> Response:
+    """What Ronda keeps, for how long and who sees it: from this deployment's settings."""
+    return render(
+        request,
+        "privacy.html",
+        lang=lang,
+        principal=principal,
+        **notice.context(settings_of(request), lang),
     )

@@ -393,60 +393,82 @@ def _spread_bound(
         s += 1
 
 
-def _levels(base: list[int], top: list[int], lo_total: int, hi_total: int, width: int) -> list[int]:
-    """Levels L such that values v[h] in [base[h], top[h]] can all lie in [L, L + width]
-    with sum(v) in [lo_total, hi_total]."""
-    if not base:
-        return [0]
-    found = []
-    for low in range(max(base) - width, min(top) + 1):
-        high = low + width
-        least = sum(b if b > low else low for b in base)
-        most = sum(t if t < high else high for t in top)
-        if least <= hi_total and most >= lo_total and least <= most:
-            found.append(low)
-    return found
-
-
 def _weekend_bound(
-    eng: _Engine,
-    start: int,
-    ours: int,
-    spreads: range,
-    filled: range,
-    caps: list[int],
+    eng: _Engine, start: int, ours: int, width: int, filled: int, caps: list[int], deadline: float
 ) -> int:
-    """Least weekend_spread compatible with some load window of a width in ``spreads``.
+    """Least weekend_spread of a roster filling ``filled`` places with loads in a window
+    of ``width``, or ``ours`` if none below it is possible; ``start`` is already a bound.
 
-    Given a load window, a household takes between ``lo`` and ``hi`` shifts, and
-    for each count its own schedules allow a range of weekend shifts (exactly, by
-    a DP that ignores the other households).  Water-filling those ranges bounds
-    the weekend spread from below.
+    A window of loads [L, L + width] and of weekend loads [W, W + k] leaves each
+    household the shift counts c whose exact range of weekend nights (its own
+    schedules, by a DP that ignores the others) meets the weekend window.  The
+    counts must add up to ``filled``: first as a sum of ranges, then in the
+    gap-block flow relaxation of the whole month.
     """
     if start >= ours:
         return start
     tables = [eng.weekend_range(h) for h in range(eng.H)]
     prior, prior_w = eng.prior, eng.prior_w
-    base = prior
-    top = [p + c for p, c in zip(prior, caps, strict=True)]
     weekday_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if not eng.wk[d])
     weekend_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if eng.wk[d])
-    w_lo = sum(prior_w) + max(0, filled.start - weekday_room)
+    w_lo = sum(prior_w) + max(0, filled - weekday_room)
     w_hi = sum(prior_w) + weekend_room
-    ranges: list[tuple[list[int], list[int]]] = []
-    for width in spreads:
-        for low in _levels(base, top, sum(prior) + filled.start, sum(prior) + filled.stop, width):
-            wbase, wtop = [], []
-            for p, pw, b, t, table in zip(prior, prior_w, base, top, tables, strict=True):
-                options = table[max(b, low) - p : min(t, low + width) - p + 1]
-                wbase.append(pw + min((lo for lo, _ in options), default=1 << 20))
-                wtop.append(pw + max((hi for _, hi in options), default=-1))
-            if all(b <= t for b, t in zip(wbase, wtop, strict=True)):
-                ranges.append((wbase, wtop))
-    for width in range(start, ours):
-        if any(_levels(wb, wt, w_lo, w_hi, width) for wb, wt in ranges):
-            return width
+    lows = range(max(prior) - width, min(p + c for p, c in zip(prior, caps, strict=True)) + 1)
+    w_floor = max(pw + min(lo for lo, _ in t) for pw, t in zip(prior_w, tables, strict=True))
+    w_ceiling = min(pw + max(hi for _, hi in t) for pw, t in zip(prior_w, tables, strict=True))
+    checked: set[tuple[tuple[int, int], ...]] = set()
+    for k in range(start, ours):
+        for low in lows:
+            for w_low in range(w_floor - k, w_ceiling + 1):
+                if time.perf_counter() > deadline:
+                    return k
+                bounds = _count_ranges(prior, prior_w, tables, low, low + width, w_low, w_low + k)
+                if bounds is None:
+                    continue
+                c_lo = sum(a for a, _, _, _ in bounds)
+                c_hi = sum(b for _, b, _, _ in bounds)
+                if not c_lo <= filled <= c_hi:
+                    continue
+                wk_lo = sum(pw + a for pw, (_, _, a, _) in zip(prior_w, bounds, strict=True))
+                wk_hi = sum(pw + b for pw, (_, _, _, b) in zip(prior_w, bounds, strict=True))
+                if wk_lo > w_hi or wk_hi < w_lo:
+                    continue
+                windows = tuple((a, b) for a, b, _, _ in bounds)
+                if windows in checked:
+                    continue
+                checked.add(windows)
+                if eng._window_feasible(caps, list(windows), filled):
+                    return k
     return ours
+
+
+def _count_ranges(
+    prior: list[int],
+    prior_w: list[int],
+    tables: list[list[tuple[int, int]]],
+    low: int,
+    high: int,
+    w_low: int,
+    w_high: int,
+) -> list[tuple[int, int, int, int]] | None:
+    """Per household, the least and most shifts and weekend shifts it can serve with its
+    load in [low, high] and weekend load in [w_low, w_high]; None if one cannot."""
+    found = []
+    for p, pw, table in zip(prior, prior_w, tables, strict=True):
+        c_min = c_max = w_min = w_max = -1
+        for c in range(max(0, low - p), min(len(table) - 1, high - p) + 1):
+            lo, hi = table[c]
+            lo, hi = max(lo, w_low - pw), min(hi, w_high - pw)
+            if lo > hi:
+                continue
+            if c_min < 0:
+                c_min, w_min, w_max = c, lo, hi
+            c_max = c
+            w_min, w_max = min(w_min, lo), max(w_max, hi)
+        if c_min < 0:
+            return None
+        found.append((c_min, c_max, w_min, w_max))
+    return found
 
 
 class _Engine:
@@ -2000,12 +2022,7 @@ def _bounds(eng: _Engine, caps: list[int], filled_ub: int, deadline: float) -> F
     # the optimum's spread is at most this roster's only when its fill is optimal
     if proved_fill and figs.weekend_spread > weekend_lb:
         weekend_lb = _weekend_bound(
-            eng,
-            weekend_lb,
-            figs.weekend_spread,
-            range(spread_lb, figs.spread + 1),
-            range(eng.filled, filled_ub),
-            caps,
+            eng, weekend_lb, figs.weekend_spread, figs.spread, eng.filled, caps, deadline
         )
     return Figures(eng.places - filled_ub, spread_lb, weekend_lb)
 

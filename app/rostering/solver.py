@@ -348,6 +348,30 @@ class _Flow:
         return total
 
 
+def _circulation(size: int, edges: list[tuple[int, int, int, int]], total: int) -> bool:
+    """Is there a flow of exactly ``total`` from node 0 to node 1 on arcs ``(u, v, lo, hi)``
+    carrying between ``lo`` and ``hi``?"""
+    flow = _Flow(size + 2)
+    s2, t2 = size, size + 1
+    excess = [0] * size
+    excess[0], excess[1] = total, -total
+    for u, v, lo, hi in edges:
+        if lo > hi:
+            return False
+        if hi > lo:
+            flow.add(u, v, hi - lo)
+        excess[v] += lo
+        excess[u] -= lo
+    need = 0
+    for node, amount in enumerate(excess):
+        if amount > 0:
+            flow.add(s2, node, amount)
+            need += amount
+        elif amount < 0:
+            flow.add(node, t2, -amount)
+    return flow.max_flow(s2, t2, need) >= need
+
+
 # --- the engine ------------------------------------------------------------------
 
 
@@ -416,7 +440,7 @@ def _weekend_bound(
     lows = range(max(prior) - width, min(p + c for p, c in zip(prior, caps, strict=True)) + 1)
     w_floor = max(pw + min(lo for lo, _ in t) for pw, t in zip(prior_w, tables, strict=True))
     w_ceiling = min(pw + max(hi for _, hi in t) for pw, t in zip(prior_w, tables, strict=True))
-    checked: set[tuple[tuple[int, int], ...]] = set()
+    checked: set[tuple[tuple[int, int, int, int], ...]] = set()
     for k in range(start, ours):
         for low in lows:
             for w_low in range(w_floor - k, w_ceiling + 1):
@@ -433,11 +457,14 @@ def _weekend_bound(
                 wk_hi = sum(pw + b for pw, (_, _, _, b) in zip(prior_w, bounds, strict=True))
                 if wk_lo > w_hi or wk_hi < w_lo:
                     continue
-                windows = tuple((a, b) for a, b, _, _ in bounds)
-                if windows in checked:
+                key = tuple(bounds)
+                if key in checked:
                     continue
-                checked.add(windows)
-                if eng._window_feasible(caps, list(windows), filled):
+                checked.add(key)
+                windows = [(a, b) for a, b, _, _ in bounds]
+                if eng._split_feasible(bounds, filled, deadline) and eng._window_feasible(
+                    caps, windows, filled, deadline
+                ):
                     return k
     return ours
 
@@ -1862,9 +1889,61 @@ class _Engine:
             flow.add(u, v, hi)
         return flow.max_flow(0, 1, limit)
 
-    def _window_feasible(self, caps: list[int], bounds: list[tuple[int, int]], total: int) -> bool:
-        """Does every block relaxation carry exactly ``total`` shifts with loads in ``bounds``?"""
+    def _split_feasible(
+        self, bounds: list[tuple[int, int, int, int]], total: int, deadline: float
+    ) -> bool:
+        """Can the weekend-split relaxations carry exactly ``total`` shifts, household h
+        serving between ``bounds[h][0]`` and ``[1]`` shifts, ``[2]`` to ``[3]`` of them
+        on weekend nights?
+
+        Source -> household -> its weekend / weekday part -> (part, block of g days)
+        -> night -> sink: a block holds at most one weekend and one weekday shift of
+        a household (exact when ``min_gap_days`` is 1, when blocks are single days).
+        Past ``deadline`` it answers True: what is not refuted may be feasible.
+        """
+        g, n, wk = self.g, self.n, self.wk
+        night0 = 2
+        for offset in range(g):
+            if time.perf_counter() > deadline:
+                return True
+            blocks: list[tuple[int, int]] = []
+            start = 0 if offset == 0 else offset - g
+            while start < n:
+                blocks.append((max(0, start), min(n, start + g)))
+                start += g
+            nxt = night0 + n
+            edges: list[tuple[int, int, int, int]] = []
+            for h, (c_lo, c_hi, w_lo, w_hi) in enumerate(bounds):
+                mask = self.avail[h]
+                top, parts = nxt, (nxt + 1, nxt + 2)  # weekday part, weekend part
+                nxt += 3
+                edges.append((0, top, c_lo, c_hi))
+                edges.append((top, parts[1], w_lo, w_hi))
+                edges.append((top, parts[0], max(0, c_lo - w_hi), max(0, c_hi - w_lo)))
+                for a, b in blocks:
+                    for kind in (0, 1):
+                        days = [d for d in range(a, b) if mask >> d & 1 and wk[d] == kind]
+                        if len(days) == 1:
+                            edges.append((parts[kind], night0 + days[0], 0, 1))
+                        elif days:
+                            edges.append((parts[kind], nxt, 0, 1))
+                            edges.extend((nxt, night0 + d, 0, 1) for d in days)
+                            nxt += 1
+            for d in range(n):
+                if self.cap[d]:
+                    edges.append((night0 + d, 1, 0, self.cap[d]))
+            if not _circulation(nxt, edges, total):
+                return False
+        return True
+
+    def _window_feasible(
+        self, caps: list[int], bounds: list[tuple[int, int]], total: int, deadline: float
+    ) -> bool:
+        """Does every block relaxation carry exactly ``total`` shifts with loads in ``bounds``?
+        (True past ``deadline``: what is not refuted may be feasible.)"""
         for offset in range(max(1, self.g)):
+            if time.perf_counter() > deadline:
+                return True
             flow, s2, t2, lower = self._block_network(offset, caps, bounds)
             # circulation with lower bounds, closed by a sink -> source arc fixed at `total`
             excess = {0: total, 1: -total}
@@ -1903,7 +1982,9 @@ class _Engine:
                     (max(0, low - p), min(c, low + bound - p))
                     for p, c in zip(self.prior, caps, strict=True)
                 ]
-                if all(a <= b for a, b in windows) and self._window_feasible(caps, windows, total):
+                if all(a <= b for a, b in windows) and self._window_feasible(
+                    caps, windows, total, deadline
+                ):
                     feasible = True
                     break
             if feasible:
@@ -2005,14 +2086,24 @@ def _improve(eng: _Engine, filled_ub: int, bounds: Figures, deadline: float) -> 
     eng.improve(True, bounds.weekend_spread, deadline)
 
 
-def _bounds(eng: _Engine, caps: list[int], filled_ub: int, deadline: float) -> Figures:
+def _bounds(
+    eng: _Engine, caps: list[int], filled_ub: int, deadline: float, known: dict[int, int]
+) -> Figures:
     """Lower bounds on the optimum's figures, given roster ``eng`` (sharper when it
-    fills the most places any roster can, so the optimum fills as many)."""
+    fills the most places any roster can, so the optimum fills as many).
+
+    ``known`` carries what earlier calls proved (the flow checks are the costly
+    part): key -1 the spread bound, key w >= 0 the weekend bound for loads in a
+    window of width w (it holds for every narrower window too).
+    """
     figs = eng.figures()
     spread_lb = _spread_bound(eng.prior, caps, eng.filled, filled_ub)
     proved_fill = eng.filled == filled_ub
+    if proved_fill:
+        spread_lb = max(spread_lb, known.get(-1, 0))
     if proved_fill and figs.spread > spread_lb:
         spread_lb = eng.refine_spread_bound(spread_lb, figs.spread, eng.filled, caps, deadline)
+        known[-1] = spread_lb
     weekend_caps = [eng._max_shifts(m & eng.weekend_mask) for m in eng.avail]
     weekday_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if not eng.wk[d])
     weekend_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if eng.wk[d])
@@ -2020,11 +2111,15 @@ def _bounds(eng: _Engine, caps: list[int], filled_ub: int, deadline: float) -> F
         eng.prior_w, weekend_caps, max(0, eng.filled - weekday_room), weekend_room
     )
     # the optimum's spread is at most this roster's only when its fill is optimal
-    if proved_fill and figs.weekend_spread > weekend_lb:
-        weekend_lb = _weekend_bound(
-            eng, weekend_lb, figs.weekend_spread, figs.spread, eng.filled, caps, deadline
-        )
-    return Figures(eng.places - filled_ub, spread_lb, weekend_lb)
+    if proved_fill:
+        width = figs.spread
+        weekend_lb = max([weekend_lb, *(lb for w, lb in known.items() if w >= width)])
+        if figs.weekend_spread > weekend_lb:
+            weekend_lb = _weekend_bound(
+                eng, weekend_lb, figs.weekend_spread, width, eng.filled, caps, deadline
+            )
+            known[width] = weekend_lb
+    return Figures(eng.places - filled_ub, spread_lb, min(weekend_lb, figs.weekend_spread))
 
 
 def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
@@ -2036,11 +2131,15 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
     budget does; a search cut short by the budget may end elsewhere on a slower
     machine (still valid, with honest bounds).
     """
-    deadline = time.perf_counter() + time_budget_s
+    started = time.perf_counter()
+    final = started + time_budget_s
+    # the search leaves the last part of the budget to the bounds of its best roster
+    deadline = started + 0.75 * time_budget_s
+    known: dict[int, int] = {}
     best, caps, filled_ub, price = _construct(problem, deadline)
-    bounds = _bounds(best, caps, filled_ub, deadline)
+    bounds = _bounds(best, caps, filled_ub, started + 0.4 * time_budget_s, known)
     _improve(best, filled_ub, bounds, deadline)
-    bounds = _bounds(best, caps, filled_ub, deadline)
+    bounds = _bounds(best, caps, filled_ub, final, known)
     for start in range(1, _STARTS):
         if best.figures() == bounds or time.perf_counter() > deadline:
             break
@@ -2054,7 +2153,7 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
         _improve(other, filled_ub, bounds, deadline)
         if _better(other, best):
             best = other
-            bounds = _bounds(best, caps, filled_ub, deadline)
+            bounds = _bounds(best, caps, filled_ub, final, known)
     if not best.roster_is_valid():  # never expected; a plain greedy roster is always valid
         best = _Engine(problem)
         best.greedy(0)

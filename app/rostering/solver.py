@@ -32,6 +32,7 @@ How it works.  A household's shifts are a bitmask of the month's days.
 from __future__ import annotations
 
 import calendar
+import functools
 import random
 import re
 import time
@@ -372,6 +373,27 @@ def _circulation(size: int, edges: list[tuple[int, int, int, int]], total: int) 
     return flow.max_flow(s2, t2, need) >= need
 
 
+@functools.lru_cache(maxsize=4096)
+def _weekend_range(mask: int, n: int, g: int, weekend_mask: int) -> list[tuple[int, int]]:
+    """For each count c of valid schedules on ``mask`` (shifts ``g`` days apart), the
+    fewest and most weekend nights among them.  Cached: every restart asks again."""
+    empty = (1 << 20, -1)
+    rows: list[list[tuple[int, int]]] = [[(0, 0)] for _ in range(n + g)]
+    for i in range(n - 1, -1, -1):
+        skip = rows[i + 1]
+        if not mask >> i & 1:
+            rows[i] = skip
+            continue
+        wk = weekend_mask >> i & 1
+        take = rows[i + g]
+        row = list(skip) + [empty] * (len(take) + 1 - len(skip))
+        for c, (lo, hi) in enumerate(take, start=1):
+            a, b = row[c]
+            row[c] = (min(a, lo + wk), max(b, hi + wk))
+        rows[i] = row
+    return rows[0]
+
+
 # --- the engine ------------------------------------------------------------------
 
 
@@ -645,6 +667,53 @@ class _Engine:
                 cands.sort(key=lambda h: (load[h], -wl[h], rank[h]))
             for h in cands[: self.cap[d]]:
                 self._add(h, d)
+
+    def _suffix_most(self, mask: int) -> list[int]:
+        """``most[t]``: the most shifts a household free from day t can serve on ``mask``."""
+        n, g = self.n, self.g
+        most = [0] * (n + g + 1)
+        for t in range(n - 1, -1, -1):
+            most[t] = max(most[t + 1], 1 + most[t + g]) if mask >> t & 1 else most[t + 1]
+        return most
+
+    def window_greedy(self, windows: list[tuple[int, int, int, int]]) -> None:
+        """Build a roster night by night aiming at per-household targets.
+
+        ``windows[h] = (lo, hi, w_lo, w_hi)``: household h should serve lo..hi
+        shifts, w_lo..w_hi of them on weekend nights.  Each night goes first to
+        the households with the least slack (the most shifts they can still
+        serve after skipping tonight, less what they still need), never to one
+        at its ``hi`` (or ``w_hi`` on a weekend night).  A heuristic: the targets
+        come from windows the bounds could not refute, and the local search
+        finishes what it misses.
+        """
+        n, g, wk, cap, rank = self.n, self.g, self.wk, self.cap, self.rank
+        most = [self._suffix_most(m) for m in self.avail]
+        most_w = [self._suffix_most(m & self.weekend_mask) for m in self.avail]
+        count = [0] * self.H
+        wcount = [0] * self.H
+        free_from = [0] * self.H
+        for d in range(n):
+            if not cap[d]:
+                continue
+            ranked = []
+            for h in self.by_night[d]:
+                lo, hi, w_lo, w_hi = windows[h]
+                if free_from[h] > d or count[h] >= hi or (wk[d] and wcount[h] >= w_hi):
+                    continue
+                slack = most[h][d + 1] - (lo - count[h])
+                w_slack = most_w[h][d + 1] - (w_lo - wcount[h])
+                # taking tonight blocks the next g - 1 nights, weekend ones included
+                w_after = most_w[h][d + g] + wk[d] - (w_lo - wcount[h])
+                urgent = min(slack, w_slack) if wk[d] else slack
+                ranked.append((urgent, w_after < 0, count[h] - lo, rank[h], h))
+            ranked.sort()
+            for item in ranked[: cap[d]]:
+                h = item[-1]
+                self._add(h, d)
+                count[h] += 1
+                wcount[h] += wk[d]
+                free_from[h] = d + g
 
     # -- chains --
 
@@ -1701,21 +1770,7 @@ class _Engine:
     def weekend_range(self, h: int) -> list[tuple[int, int]]:
         """For each shift count ``c`` household ``h`` could serve alone, the fewest and
         most weekend nights among its valid schedules of exactly ``c`` shifts."""
-        n, g, wk, mask = self.n, self.g, self.wk, self.avail[h]
-        empty = (1 << 20, -1)
-        rows: list[list[tuple[int, int]]] = [[(0, 0)] for _ in range(n + g)]
-        for i in range(n - 1, -1, -1):
-            skip = rows[i + 1]
-            if not mask >> i & 1:
-                rows[i] = skip
-                continue
-            take = rows[i + g]
-            row = list(skip) + [empty] * (len(take) + 1 - len(skip))
-            for c, (lo, hi) in enumerate(take, start=1):
-                a, b = row[c]
-                row[c] = (min(a, lo + wk[i]), max(b, hi + wk[i]))
-            rows[i] = row
-        return rows[0]
+        return _weekend_range(self.avail[h], self.n, self.g, self.weekend_mask)
 
     def _best_schedule(self, weight: list[float], allowed: int) -> tuple[float, int]:
         """Most valuable valid schedule of ``h`` on ``allowed`` nights (positive weights)."""
@@ -2122,6 +2177,70 @@ def _bounds(
     return Figures(eng.places - filled_ub, spread_lb, min(weekend_lb, figs.weekend_spread))
 
 
+def _targeted(
+    problem: Problem,
+    best: _Engine,
+    caps: list[int],
+    filled_ub: int,
+    bounds: Figures,
+    deadline: float,
+) -> _Engine:
+    """Rosters built toward load windows the bounds leave open, kept when better.
+
+    While this roster's spread (then weekend spread, the spread kept) is above
+    its bound, each window of loads (and weekend loads) one narrower whose
+    counts can add up to the places filled gets a roster built by
+    ``window_greedy``; the chains fill what it leaves empty and the local
+    search polishes it.  Tie-breaks derive from the seed.
+    """
+    prior, prior_w = best.prior, best.prior_w
+    if not best.H:
+        return best
+    tables = [best.weekend_range(h) for h in range(best.H)]
+    top = min(p + c for p, c in zip(prior, caps, strict=True))
+    w_floor = max(pw + min(lo for lo, _ in t) for pw, t in zip(prior_w, tables, strict=True))
+    w_ceiling = min(pw + max(hi for _, hi in t) for pw, t in zip(prior_w, tables, strict=True))
+    attempt = 0
+    for weekend in (False, True):
+        while True:
+            figs = best.figures()
+            if weekend:
+                width, k = figs.spread, figs.weekend_spread - 1
+                if k < bounds.weekend_spread:
+                    break
+                w_windows = [(w, w + k) for w in range(w_floor - k, w_ceiling + 1)]
+            else:
+                width = figs.spread - 1
+                if width < bounds.spread:
+                    break
+                w_windows = [(-(1 << 20), 1 << 20)]
+            found = False
+            for low in range(max(prior) - width, top + 1):
+                for w_low, w_high in w_windows:
+                    if time.perf_counter() > deadline:
+                        return best
+                    windows = _count_ranges(prior, prior_w, tables, low, low + width, w_low, w_high)
+                    if windows is None:
+                        continue
+                    if not sum(w[0] for w in windows) <= best.filled <= sum(w[1] for w in windows):
+                        continue
+                    attempt += 1
+                    other = _Engine(problem, _RESTARTS + 100 + attempt)
+                    other.window_greedy(windows)
+                    other.fill(deadline, replan=False)
+                    if other.filled < best.filled:
+                        other.fill(deadline, replan=True)
+                    _improve(other, filled_ub, bounds, deadline)
+                    if _better(other, best):
+                        best, found = other, True
+                        break
+                if found:
+                    break
+            if not found:
+                break
+    return best
+
+
 def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
     """Return a valid roster, lower bounds on its figures, and whether it is proved optimal.
 
@@ -2137,9 +2256,12 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
     deadline = started + 0.75 * time_budget_s
     known: dict[int, int] = {}
     best, caps, filled_ub, price = _construct(problem, deadline)
-    bounds = _bounds(best, caps, filled_ub, started + 0.4 * time_budget_s, known)
+    bounds = _bounds(best, caps, filled_ub, started + 0.15 * time_budget_s, known)
     _improve(best, filled_ub, bounds, deadline)
     bounds = _bounds(best, caps, filled_ub, final, known)
+    if best.figures() != bounds:
+        best = _targeted(problem, best, caps, filled_ub, bounds, deadline)
+        bounds = _bounds(best, caps, filled_ub, final, known)
     for start in range(1, _STARTS):
         if best.figures() == bounds or time.perf_counter() > deadline:
             break

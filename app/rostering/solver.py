@@ -2246,7 +2246,7 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
     started = time.perf_counter()
     final = started + time_budget_s
     # the search leaves the last part of the budget to the bounds of its best roster
-    deadline = started + 0.75 * time_budget_s
+    deadline = started + 0.9 * time_budget_s
     known: dict[int, int] = {}
     best, caps, filled_ub, price = _construct(problem, deadline)
     bounds = _bounds(best, caps, filled_ub, started + 0.15 * time_budget_s, known)

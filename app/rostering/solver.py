@@ -440,7 +440,14 @@ def _spread_bound(
 
 
 def _weekend_bound(
-    eng: _Engine, start: int, ours: int, width: int, filled: int, caps: list[int], deadline: float
+    eng: _Engine,
+    start: int,
+    ours: int,
+    width: int,
+    filled: int,
+    caps: list[int],
+    deadline: float,
+    flows: bool = True,
 ) -> int:
     """Least weekend_spread of a roster filling ``filled`` places with loads in a window
     of ``width``, or ``ours`` if none below it is possible; ``start`` is already a bound.
@@ -448,8 +455,8 @@ def _weekend_bound(
     A window of loads [L, L + width] and of weekend loads [W, W + k] leaves each
     household the shift counts c whose exact range of weekend nights (its own
     schedules, by a DP that ignores the others) meets the weekend window.  The
-    counts must add up to ``filled``: first as a sum of ranges, then in the
-    gap-block flow relaxation of the whole month.
+    counts must add up to ``filled``: first as a sum of ranges, then (``flows``)
+    in the weekend-split and gap-block flow relaxations of the whole month.
     """
     if start >= ours:
         return start
@@ -484,6 +491,8 @@ def _weekend_bound(
                     continue
                 checked.add(key)
                 windows = [(a, b) for a, b, _, _ in bounds]
+                if not flows:
+                    return k
                 if eng._split_feasible(bounds, filled, deadline) and eng._window_feasible(
                     caps, windows, filled, deadline
                 ):
@@ -523,6 +532,7 @@ def _count_ranges(
 class _Engine:
     def __init__(self, problem: Problem, restart: int = 0) -> None:
         self.problem = problem
+        self.restart = restart
         days = problem.dates
         self.days = days
         n = len(days)
@@ -575,6 +585,8 @@ class _Engine:
         self.filled = 0
         # later starts skip the costly moves that rarely pay (see improve)
         self.thorough = True
+        # weekend loads the search steers toward (see objective)
+        self.w_target: tuple[int, int] | None = None
         # re-planned schedules, valid until the next committed change
         self._replans: dict[tuple[int, int], tuple[int, int, int]] = {}
         self._plans: dict[tuple[int, int, int, int, int, int], int] = {}
@@ -903,15 +915,38 @@ class _Engine:
         ]
 
     def objective(self) -> tuple[int, int, int, int]:
-        """(spread, loads at the extremes, weekend_spread, weekend loads at the extremes)."""
+        """(spread, loads at the extremes, weekend_spread, weekend loads at the extremes).
+
+        With a target window of weekend loads (``w_target``), the last figure is
+        instead how far the weekend loads lie outside it, in shifts: a spread of
+        1 narrows to 0 by moving everyone at one extreme, which counting the
+        households at both extremes cannot reward step by step.
+        """
         hi, chi, lo, clo = _extremes(self.hist_l)
         whi, cwhi, wlo, cwlo = _extremes(self.hist_w)
+        if self.w_target is not None:
+            low, high = self.w_target
+            outside = sum(
+                count * (low - v if v < low else v - high if v > high else 0)
+                for v, count in self.hist_w.items()
+            )
+            return (hi - lo, chi + clo if hi > lo else 0, whi - wlo, outside)
         return (
             hi - lo,
             chi + clo if hi > lo else 0,
             whi - wlo,
             cwhi + cwlo if whi > wlo else 0,
         )
+
+    def _weekend_dirs(self) -> list[int]:
+        """Per household, +1 if its weekend load should rise, -1 if fall, else 0:
+        out of the target window when steered, else at the bottom or the top."""
+        wl = self.wl
+        if self.w_target is not None:
+            low, high = self.w_target
+            return [1 if v < low else -1 if v > high else 0 for v in wl]
+        whi, _, wlo, _ = _extremes(self.hist_w)
+        return [1 if v == wlo else -1 if v == whi else 0 for v in wl]
 
     def _objective_after(self, deltas: list[tuple[int, int, int]]) -> tuple[int, int, int, int]:
         hl, hw, load, wl = self.hist_l, self.hist_w, self.load, self.wl
@@ -1152,20 +1187,19 @@ class _Engine:
         is full, a donor leaves it, and a chain refills ``a`` ending in the donor
         (loads unchanged) or in another household (loads kept within [min, max]).
         """
-        load, wl, wk, sched, win, avail = (
+        load, wk, sched, win, avail = (
             self.load,
-            self.wl,
             self.wk,
             self.sched,
             self.win,
             self.avail,
         )
         hi, _, lo, _ = _extremes(self.hist_l)
-        whi, _, wlo, _ = _extremes(self.hist_w)
-        targets = [h for h in range(self.H) if wl[h] in (whi, wlo)]
+        dirs = self._weekend_dirs()
+        targets = [h for h in range(self.H) if dirs[h]]
         targets.sort(key=lambda h: self.rank[h])
         for x in targets:
-            lose_weekend = wl[x] == whi
+            lose_weekend = dirs[x] < 0
             s = sched[x]
             m = s
             while m:
@@ -1271,18 +1305,18 @@ class _Engine:
     def replan_moves(self, weekend: bool, deadline: float) -> bool:
         """Whole-schedule moves: a household re-plans on its own and free nights (weekend
         loads), or takes one night of a household two or more shifts above it (loads)."""
-        wl, load, sched, avail = self.wl, self.load, self.sched, self.avail
+        load, sched, avail = self.load, self.sched, self.avail
         cur = self.objective()
         free = self._free_mask()
         order = sorted(range(self.H), key=lambda h: self.rank[h])
         if weekend:
-            whi, _, wlo, _ = _extremes(self.hist_w)
+            dirs = self._weekend_dirs()
             for x in order:
-                if wl[x] not in (whi, wlo) or time.perf_counter() > deadline:
+                if not dirs[x] or time.perf_counter() > deadline:
                     continue
                 s = sched[x]
                 wk_now = (s & self.weekend_mask).bit_count()
-                target = wk_now - 1 if wl[x] == whi else wk_now + 1
+                target = wk_now + dirs[x]
                 if target < 0 or target > s.bit_count():
                     continue
                 plan = self._plan(x, avail[x] & (s | free), 0, target, 0)
@@ -1494,9 +1528,16 @@ class _Engine:
             cur = self.objective()
             values = self.wl if weekend else self.load
             top, _, bottom, _ = _extremes(self.hist_w if weekend else self.hist_l)
-            if top - bottom < 2:
+            if weekend and self.w_target is not None:
+                # steered: move the households outside the target window into it
+                bottom, top = self.w_target[0] - 1, self.w_target[1] + 1
+                extremes = [h for h in range(self.H) if not bottom < values[h] < top]
+                if not extremes:
+                    return False
+            elif top - bottom < 2:
                 return False
-            extremes = [h for h in range(self.H) if values[h] in (top, bottom)]
+            else:
+                extremes = [h for h in range(self.H) if values[h] in (top, bottom)]
             x = rng.choice(extremes)
             near = 0
             m = sched[x]
@@ -1509,7 +1550,7 @@ class _Engine:
             around = sorted({h for d in range(self.n) if near >> d & 1 for h in occ[d]} - {x})
             group = [x, *rng.sample(around, min(len(around), 1 + rng.randrange(3)))]
             saved = {h: sched[h] for h in group}
-            step = 1 if values[x] == bottom else -1
+            step = 1 if values[x] <= bottom else -1
             targets: dict[int, list[tuple[int, int]]] = {}
             for h in group:
                 count, week = saved[h].bit_count(), (saved[h] & wm).bit_count()
@@ -1560,20 +1601,21 @@ class _Engine:
         night that is full, one occupant leaves for one of the nights the household
         gave up (a bipartite matching), so every load stays as it was.
         """
-        wl, sched, avail, wk = self.wl, self.sched, self.avail, self.wk
+        sched, avail, wk = self.sched, self.avail, self.wk
         wm = self.weekend_mask
         cur = self.objective()
         whi, _, wlo, _ = _extremes(self.hist_w)
         order = sorted(range(self.H), key=lambda h: self.rank[h])
+        dirs = self._weekend_dirs()
         for x in order:
-            if wl[x] not in (whi, wlo) or time.perf_counter() > deadline:
+            if not dirs[x] or time.perf_counter() > deadline:
                 continue
             s = sched[x]
             count = s.bit_count()
-            target = (s & wm).bit_count() + (1 if wl[x] == wlo else -1)
+            target = (s & wm).bit_count() + dirs[x]
             if not 0 <= target <= count:
                 continue
-            want_weekend = wl[x] == wlo
+            want_weekend = dirs[x] > 0
             forced = [
                 d
                 for d in range(self.n)
@@ -1707,9 +1749,10 @@ class _Engine:
         top, _, bottom, _ = _extremes(hist)
         values = wl if weekend else load
         order = sorted(range(self.H), key=lambda h: self.rank[h])
-        targets = [h for h in order if values[h] in (top, bottom)]
+        dirs = self._weekend_dirs() if weekend else [0] * self.H
+        targets = [h for h in order if dirs[h] or (not weekend and values[h] in (top, bottom))]
         for x in targets:
-            down = values[x] == top
+            down = dirs[x] < 0 if weekend else values[x] == top
             ax, sx = avail[x], sched[x]
             for y in order:
                 if y == x:
@@ -2042,6 +2085,14 @@ class _Engine:
 
     # -- output --
 
+    def snapshot(self) -> _Engine:
+        """A copy of this roster in an engine of its own (same tie-breaks)."""
+        other = _Engine(self.problem, self.restart)
+        other.thorough = self.thorough
+        for h, mask in enumerate(self.sched):
+            other._set(h, mask)
+        return other
+
     def roster_is_valid(self) -> bool:
         """Re-check every hard rule on the whole roster (a guard, not a search step)."""
         for d in range(self.n):
@@ -2105,11 +2156,16 @@ def _construct(
             other = _priced_start(problem, restart, price, deadline)
             if _better(other, eng):
                 eng = other
-    if eng.filled < filled_ub and price is not None:
-        eng.lns_fill(price, filled_ub, _LNS_ROUNDS, deadline)
-        eng.fill(deadline, replan=False)
     if eng.filled < filled_ub:
-        eng.fill(deadline, replan=True)
+        # re-plans that fill no more places may still unsettle the loads: keep the better
+        saved = eng.snapshot()
+        if price is not None:
+            eng.lns_fill(price, filled_ub, _LNS_ROUNDS, deadline)
+            eng.fill(deadline, replan=False)
+        if eng.filled < filled_ub:
+            eng.fill(deadline, replan=True)
+        if _better(saved, eng):
+            eng = saved
     return eng, caps, filled_ub, price
 
 
@@ -2131,18 +2187,79 @@ def _improve(eng: _Engine, filled_ub: int, bounds: Figures, deadline: float) -> 
     eng.improve(False, bounds.spread, deadline)
     if eng.filled < filled_ub and eng.fill(deadline, replan=True):
         eng.improve(False, bounds.spread, deadline)
+    _steer_weekend(eng, bounds.weekend_spread, deadline)
     eng.improve(True, bounds.weekend_spread, deadline)
 
 
+def _steer_weekend(eng: _Engine, bound: int, deadline: float) -> None:
+    """Narrow the weekend spread by steering toward windows of weekend loads.
+
+    For the next spread down, every window of weekend loads that some window of
+    loads (as wide as the roster's spread) leaves possible for counts adding up
+    to the places filled becomes, nearest first, the search's target
+    (``w_target``); moves are kept while they bring weekend loads into it.
+    """
+    if not eng.H or eng.objective()[2] <= bound:
+        return
+    tables = [eng.weekend_range(h) for h in range(eng.H)]
+    prior, prior_w = eng.prior, eng.prior_w
+    w_floor = max(pw + min(lo for lo, _ in t) for pw, t in zip(prior_w, tables, strict=True))
+    w_ceiling = min(pw + max(hi for _, hi in t) for pw, t in zip(prior_w, tables, strict=True))
+    try:
+        while time.perf_counter() < deadline:
+            spread, _, weekend, _ = eng.objective()
+            k = weekend - 1
+            if k < bound:
+                return
+            top = min(p + len(t) - 1 for p, t in zip(prior, tables, strict=True))
+            windows = []
+            for w_low in range(w_floor - k, w_ceiling + 1):
+                for low in range(max(prior) - spread, top + 1):
+                    ranges = _count_ranges(
+                        prior, prior_w, tables, low, low + spread, w_low, w_low + k
+                    )
+                    if ranges is not None and (
+                        sum(r[0] for r in ranges) <= eng.filled <= sum(r[1] for r in ranges)
+                    ):
+                        windows.append(w_low)
+                        break
+            eng.w_target = None
+            hist = dict(eng.hist_w)
+            windows.sort(
+                key=lambda w: sum(
+                    c * (w - v if v < w else v - w - k if v > w + k else 0) for v, c in hist.items()
+                )
+            )
+            for w_low in windows:
+                eng.w_target = (w_low, w_low + k)
+                # a window can stall a step short: leave time for the others
+                now = time.perf_counter()
+                eng.improve(True, k, now + 0.4 * (deadline - now))
+                if eng.objective()[2] <= k or time.perf_counter() > deadline:
+                    break
+            if eng.objective()[2] > k:
+                return
+    finally:
+        eng.w_target = None
+
+
 def _bounds(
-    eng: _Engine, caps: list[int], filled_ub: int, deadline: float, known: dict[int, int]
+    eng: _Engine,
+    caps: list[int],
+    filled_ub: int,
+    deadline: float,
+    known: dict[int, int],
+    flows: bool = True,
 ) -> Figures:
     """Lower bounds on the optimum's figures, given roster ``eng`` (sharper when it
     fills the most places any roster can, so the optimum fills as many).
 
     ``known`` carries what earlier calls proved (the flow checks are the costly
     part): key -1 the spread bound, key w >= 0 the weekend bound for loads in a
-    window of width w (it holds for every narrower window too).
+    window of width w (it holds for every narrower window too).  Without
+    ``flows`` the weekend bound skips its flow checks: before the local search
+    the roster's figures are far from the optimum's, and not refuting a window
+    (which takes every check) is then the common, wasted, case.
     """
     figs = eng.figures()
     spread_lb = _spread_bound(eng.prior, caps, eng.filled, filled_ub)
@@ -2164,9 +2281,10 @@ def _bounds(
         weekend_lb = max([weekend_lb, *(lb for w, lb in known.items() if w >= width)])
         if figs.weekend_spread > weekend_lb:
             weekend_lb = _weekend_bound(
-                eng, weekend_lb, figs.weekend_spread, width, eng.filled, caps, deadline
+                eng, weekend_lb, figs.weekend_spread, width, eng.filled, caps, deadline, flows
             )
-            known[width] = weekend_lb
+            if flows:
+                known[width] = weekend_lb
     return Figures(eng.places - filled_ub, spread_lb, min(weekend_lb, figs.weekend_spread))
 
 
@@ -2249,11 +2367,15 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
     deadline = started + 0.9 * time_budget_s
     known: dict[int, int] = {}
     best, caps, filled_ub, price = _construct(problem, deadline)
-    bounds = _bounds(best, caps, filled_ub, started + 0.15 * time_budget_s, known)
-    _improve(best, filled_ub, bounds, deadline)
+    first = best.snapshot()
+    bounds = _bounds(best, caps, filled_ub, started + 0.15 * time_budget_s, known, flows=False)
+    # half the budget at most: a stalled local search must leave room for _targeted
+    _improve(best, filled_ub, bounds, started + 0.5 * time_budget_s)
     bounds = _bounds(best, caps, filled_ub, final, known)
     if best.figures() != bounds:
         best = _targeted(problem, best, caps, filled_ub, bounds, deadline)
+        if best.figures() != bounds:
+            _improve(best, filled_ub, bounds, deadline)
         bounds = _bounds(best, caps, filled_ub, final, known)
     for start in range(1, _STARTS):
         if best.figures() == bounds or time.perf_counter() > deadline:
@@ -2269,6 +2391,8 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
         if _better(other, best):
             best = other
             bounds = _bounds(best, caps, filled_ub, final, known)
+    if _better(first, best):  # a search cut short may end worse than it began
+        best = first
     if not best.roster_is_valid():  # never expected; a plain greedy roster is always valid
         best = _Engine(problem)
         best.greedy(0)

@@ -1926,12 +1926,16 @@ class _Engine:
         self._replans.clear()
         self._plans.clear()
 
-    def filled_upper_bound(self, caps: list[int]) -> int:
-        """An upper bound on the places any valid roster fills."""
+    def filled_upper_bound(self, caps: list[int], offsets: range, best: int) -> int:
+        """An upper bound on the places any valid roster fills, at most ``best``: the
+        block relaxations aligned at ``offsets`` (each a max-flow) and the trivial one."""
         night_side = sum(min(self.cap[d], len(self.by_night[d])) for d in range(self.n))
-        best = min(night_side, sum(caps))
-        if self.filled >= best:
-            return best
+        best = min(best, night_side, sum(caps))
+        for offset in offsets:
+            if self.filled >= best:
+                break
+            best = min(best, self._block_flow(offset, caps, None, best))
+        return best
         for offset in range(max(1, self.g)):
             best = min(best, self._block_flow(offset, caps, None, best))
             if self.filled >= best:
@@ -2136,7 +2140,8 @@ def _construct(
     if eng.filled >= eng.places:
         return eng, caps, eng.places, None
     eng.fill(deadline, replan=False)
-    filled_ub = eng.filled_upper_bound(caps)
+    # one block alignment now; the Lagrangian bound, often sharper, comes next
+    filled_ub = eng.filled_upper_bound(caps, range(1), eng.places)
     # other constructions, then restarts with tie-breaks drawn from the seed
     for restart, variant in [(0, 1), (0, 2), *((k, 1 + k % 2) for k in range(1, _RESTARTS))]:
         if eng.filled >= filled_ub or time.perf_counter() > deadline:
@@ -2150,6 +2155,7 @@ def _construct(
     if eng.filled < filled_ub:
         lagrange_ub, price = eng.lagrange(_LAGRANGE_STEPS, deadline)
         filled_ub = min(filled_ub, lagrange_ub)
+        filled_ub = eng.filled_upper_bound(caps, range(1, eng.g), filled_ub)
         for restart in range(_RESTARTS // 2):
             if eng.filled >= filled_ub or time.perf_counter() > deadline:
                 break
@@ -2243,32 +2249,48 @@ def _steer_weekend(eng: _Engine, bound: int, deadline: float) -> None:
         eng.w_target = None
 
 
+@dataclass
+class _Proved:
+    """What earlier bound calls proved, so later ones neither repeat nor lose it.
+
+    ``spread`` bounds the optimum's spread; ``weekend[w]`` its weekend spread for
+    loads in a window of width w (it holds for every narrower window too).  A
+    bound is *final* when its relaxations found an open window at it: asking
+    again would only find that window again.
+    """
+
+    spread: int = 0
+    spread_final: bool = False
+    weekend: dict[int, int] = field(default_factory=dict)
+    weekend_final: set[int] = field(default_factory=set)
+
+
 def _bounds(
     eng: _Engine,
     caps: list[int],
     filled_ub: int,
     deadline: float,
-    known: dict[int, int],
+    known: _Proved,
     flows: bool = True,
 ) -> Figures:
     """Lower bounds on the optimum's figures, given roster ``eng`` (sharper when it
     fills the most places any roster can, so the optimum fills as many).
 
     ``known`` carries what earlier calls proved (the flow checks are the costly
-    part): key -1 the spread bound, key w >= 0 the weekend bound for loads in a
-    window of width w (it holds for every narrower window too).  Without
-    ``flows`` the weekend bound skips its flow checks: before the local search
-    the roster's figures are far from the optimum's, and not refuting a window
-    (which takes every check) is then the common, wasted, case.
+    part).  Without ``flows`` the weekend bound skips its flow checks: before
+    the local search the roster's figures are far from the optimum's, and not
+    refuting a window (which takes every check) is then the common, wasted, case.
     """
     figs = eng.figures()
     spread_lb = _spread_bound(eng.prior, caps, eng.filled, filled_ub)
     proved_fill = eng.filled == filled_ub
     if proved_fill:
-        spread_lb = max(spread_lb, known.get(-1, 0))
-    if proved_fill and figs.spread > spread_lb:
+        spread_lb = max(spread_lb, known.spread)
+    if proved_fill and figs.spread > spread_lb and not known.spread_final:
         spread_lb = eng.refine_spread_bound(spread_lb, figs.spread, eng.filled, caps, deadline)
-        known[-1] = spread_lb
+        known.spread = spread_lb
+        # only the deadline ends the search early; otherwise a window at the bound is open
+        known.spread_final = spread_lb < figs.spread and time.perf_counter() <= deadline
     weekend_caps = [eng._max_shifts(m & eng.weekend_mask) for m in eng.avail]
     weekday_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if not eng.wk[d])
     weekend_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if eng.wk[d])
@@ -2278,13 +2300,15 @@ def _bounds(
     # the optimum's spread is at most this roster's only when its fill is optimal
     if proved_fill:
         width = figs.spread
-        weekend_lb = max([weekend_lb, *(lb for w, lb in known.items() if w >= width)])
-        if figs.weekend_spread > weekend_lb:
+        weekend_lb = max([weekend_lb, *(lb for w, lb in known.weekend.items() if w >= width)])
+        if figs.weekend_spread > weekend_lb and width not in known.weekend_final:
             weekend_lb = _weekend_bound(
                 eng, weekend_lb, figs.weekend_spread, width, eng.filled, caps, deadline, flows
             )
             if flows:
-                known[width] = weekend_lb
+                known.weekend[width] = weekend_lb
+                if weekend_lb < figs.weekend_spread and time.perf_counter() <= deadline:
+                    known.weekend_final.add(width)
     return Figures(eng.places - filled_ub, spread_lb, min(weekend_lb, figs.weekend_spread))
 
 
@@ -2365,7 +2389,7 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
     final = started + time_budget_s
     # the search leaves the last part of the budget to the bounds of its best roster
     deadline = started + 0.9 * time_budget_s
-    known: dict[int, int] = {}
+    known = _Proved()
     best, caps, filled_ub, price = _construct(problem, deadline)
     first = best.snapshot()
     bounds = _bounds(best, caps, filled_ub, started + 0.15 * time_budget_s, known, flows=False)

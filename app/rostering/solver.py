@@ -587,6 +587,8 @@ class _Engine:
         self.thorough = True
         # weekend loads the search steers toward (see objective)
         self.w_target: tuple[int, int] | None = None
+        # with it, per household (lo, hi, w_lo, w_hi) shifts that fit (see lns_window)
+        self.w_windows: list[tuple[int, int, int, int]] | None = None
         # re-planned schedules, valid until the next committed change
         self._replans: dict[tuple[int, int], tuple[int, int, int]] = {}
         self._plans: dict[tuple[int, int, int, int, int, int], int] = {}
@@ -1029,6 +1031,7 @@ class _Engine:
             moves = [
                 lambda _cur: self.rephase(deadline),
                 lambda _cur: self.replan_moves(True, deadline),
+                lambda _cur: self.lns_window(_LNS_ROUNDS // 3, deadline),
                 lambda _cur: self.segment_swaps(True, deadline),
                 lambda cur: self._improve_once(True, cur, False, deadline),
                 lambda _cur: self.lns_group(True, _LNS_ROUNDS // 3, deadline),
@@ -1587,6 +1590,81 @@ class _Engine:
                     self._replans.clear()
                     self._plans.clear()
                     return True
+            for h in group:
+                self._set(h, 0)
+            for h in group:
+                self._set(h, saved[h])
+        return False
+
+    def lns_window(self, rounds: int, deadline: float) -> bool:
+        """While steered: households re-built together toward their windows.
+
+        A household outside the target window and a few that share its nights
+        give up their schedules; night by night, the places left free go to them
+        as ``window_greedy`` would give them (least slack first, never above a
+        window's maximum).  Kept if no place is lost and the figures improve;
+        tie-breaks come from the seed.
+        """
+        windows = self.w_windows
+        if windows is None:
+            return False
+        rng = random.Random(f"{self.problem.seed}:window")
+        occ, cap, sched, win, wk = self.occ, self.cap, self.sched, self.win, self.wk
+        g, n = self.g, self.n
+        for _ in range(rounds):
+            if time.perf_counter() > deadline:
+                return False
+            cur = self.objective()
+            dirs = self._weekend_dirs()
+            outside = [h for h in range(self.H) if dirs[h]]
+            if not outside:
+                return False
+            x = rng.choice(outside)
+            near = 0
+            m = sched[x] | (self.avail[x] & self.weekend_mask)
+            while m:
+                low = m & -m
+                m ^= low
+                near |= win[low.bit_length() - 1]
+            around = sorted({h for d in range(n) if near >> d & 1 for h in occ[d]} - {x})
+            group = [x, *rng.sample(around, min(len(around), 2 + rng.randrange(4)))]
+            saved = {h: sched[h] for h in group}
+            before = self.filled
+            for h in group:
+                self._set(h, 0)
+            most = {h: self._suffix_most(self.avail[h]) for h in group}
+            most_w = {h: self._suffix_most(self.avail[h] & self.weekend_mask) for h in group}
+            free_from = dict.fromkeys(group, 0)
+            count = dict.fromkeys(group, 0)
+            wcount = dict.fromkeys(group, 0)
+            for d in range(n):
+                room = cap[d] - len(occ[d])
+                if room <= 0:
+                    continue
+                ranked = []
+                for h in group:
+                    lo, hi, w_lo, w_hi = windows[h]
+                    if not self.avail[h] >> d & 1 or free_from[h] > d or count[h] >= hi:
+                        continue
+                    if wk[d] and wcount[h] >= w_hi:
+                        continue
+                    slack = most[h][d + 1] - (lo - count[h])
+                    w_slack = most_w[h][d + 1] - (w_lo - wcount[h])
+                    w_after = most_w[h][d + g] + wk[d] - (w_lo - wcount[h])
+                    urgent = min(slack, w_slack) if wk[d] else slack
+                    ranked.append((urgent, w_after < 0, count[h] - lo, rng.random(), h))
+                ranked.sort()
+                for item in ranked[:room]:
+                    h = item[-1]
+                    self._add(h, d)
+                    count[h] += 1
+                    wcount[h] += wk[d]
+                    free_from[h] = d + g
+            new = self.objective()
+            if self.filled >= before and new[0] <= cur[0] and new[2:] < cur[2:]:
+                self._replans.clear()
+                self._plans.clear()
+                return True
             for h in group:
                 self._set(h, 0)
             for h in group:
@@ -2218,7 +2296,7 @@ def _steer_weekend(eng: _Engine, bound: int, deadline: float) -> None:
             if k < bound:
                 return
             top = min(p + len(t) - 1 for p, t in zip(prior, tables, strict=True))
-            windows = []
+            windows: list[tuple[int, list[tuple[int, int, int, int]]]] = []
             for w_low in range(w_floor - k, w_ceiling + 1):
                 for low in range(max(prior) - spread, top + 1):
                     ranges = _count_ranges(
@@ -2227,17 +2305,19 @@ def _steer_weekend(eng: _Engine, bound: int, deadline: float) -> None:
                     if ranges is not None and (
                         sum(r[0] for r in ranges) <= eng.filled <= sum(r[1] for r in ranges)
                     ):
-                        windows.append(w_low)
+                        windows.append((w_low, ranges))
                         break
             eng.w_target = None
             hist = dict(eng.hist_w)
             windows.sort(
-                key=lambda w: sum(
-                    c * (w - v if v < w else v - w - k if v > w + k else 0) for v, c in hist.items()
+                key=lambda item: sum(
+                    c * (item[0] - v if v < item[0] else v - item[0] - k if v > item[0] + k else 0)
+                    for v, c in hist.items()
                 )
             )
-            for w_low in windows:
+            for w_low, ranges in windows:
                 eng.w_target = (w_low, w_low + k)
+                eng.w_windows = ranges
                 # a window can stall a step short: leave time for the others
                 now = time.perf_counter()
                 eng.improve(True, k, now + 0.4 * (deadline - now))
@@ -2247,6 +2327,7 @@ def _steer_weekend(eng: _Engine, bound: int, deadline: float) -> None:
                 return
     finally:
         eng.w_target = None
+        eng.w_windows = None
 
 
 @dataclass

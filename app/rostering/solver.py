@@ -19,14 +19,25 @@ How it works.  A household's shifts are a bitmask of the month's days.
    packed ``min_gap_days`` apart); *re-phasing* a household with a bipartite
    matching that re-seats the households it displaces; ruin-and-repair; and a
    small seeded large-neighbourhood search.
-3. Lower bounds.  Unfilled: max-flow relaxations in which any ``min_gap_days``
+3. Steering.  Counting households at the extremes cannot reward the moves
+   that narrow a weekend spread when a whole extreme must move (1 to 0: every
+   household at one end).  So the weekend search takes, for the next spread
+   down, a window of weekend loads the bounds leave open as its target,
+   measures how far weekend loads lie outside it, and moves the households
+   outside it (also by re-building a group night by night toward per-household
+   windows).  And when the search stalls above the bounds, rosters are built
+   from scratch toward each open window (least slack first) and polished.
+4. Lower bounds.  Unfilled: max-flow relaxations in which any ``min_gap_days``
    consecutive days hold at most one shift of a household, and a Lagrangian
    bound (night capacities priced, each household's best schedule exact).
    Spread: water-filling of loads between priors and per-household maxima,
-   refined by flow feasibility of each load window.  Weekend spread:
-   water-filling within each feasible load window, using, for every shift
-   count, the exact range of weekend nights a household's own schedules allow.
-   When the figures equal the bounds, the roster is proved optimal.
+   refined by flow feasibility of each load window.  Weekend spread: for each
+   window of loads and of weekend loads, each household keeps the shift counts
+   whose exact range of weekend nights (its own schedules, by DP) meets the
+   weekend window; those counts must add up to the (proved) optimal fill, as
+   ranges, in a flow that splits each household's weekend and weekday shifts,
+   and in the block flows.  When the figures equal the bounds, the roster is
+   proved optimal.
 """
 
 from __future__ import annotations

@@ -2282,8 +2282,11 @@ def _improve(eng: _Engine, filled_ub: int, bounds: Figures, deadline: float) -> 
     eng.improve(False, bounds.spread, deadline)
     if eng.filled < filled_ub and eng.fill(deadline, replan=True):
         eng.improve(False, bounds.spread, deadline)
-    _steer_weekend(eng, bounds.weekend_spread, deadline)
+    # the plain weekend moves first (they settle most RTs); steering where they stall
     eng.improve(True, bounds.weekend_spread, deadline)
+    if eng.objective()[2] > bounds.weekend_spread:
+        _steer_weekend(eng, bounds.weekend_spread, _share(deadline, 0.3))
+        eng.improve(True, bounds.weekend_spread, deadline)
 
 
 def _steer_weekend(eng: _Engine, bound: int, deadline: float) -> None:
@@ -2468,6 +2471,12 @@ def _targeted(
     return best
 
 
+def _share(deadline: float, fraction: float) -> float:
+    """A deadline ``fraction`` of the way from now to ``deadline``."""
+    now = time.perf_counter()
+    return now + fraction * max(0.0, deadline - now)
+
+
 def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
     """Return a valid roster, lower bounds on its figures, and whether it is proved optimal.
 
@@ -2480,21 +2489,18 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
     started = time.perf_counter()
     final = started + time_budget_s
     # the search leaves the last part of the budget to the bounds of its best roster
-    deadline = started + 0.9 * time_budget_s
+    deadline = started + 0.97 * time_budget_s
     known = _Proved()
     best, caps, filled_ub, price = _construct(problem, deadline)
     first = best.snapshot()
     bounds = _bounds(best, caps, filled_ub, started + 0.15 * time_budget_s, known, flows=False)
-    # half the budget at most: a stalled local search must leave room for _targeted
-    _improve(best, filled_ub, bounds, started + 0.5 * time_budget_s)
-    bounds = _bounds(best, caps, filled_ub, final, known)
-    if best.figures() != bounds:
-        best = _targeted(problem, best, caps, filled_ub, bounds, deadline)
-        if best.figures() != bounds:
-            _improve(best, filled_ub, bounds, deadline)
-        bounds = _bounds(best, caps, filled_ub, final, known)
+    _improve(best, filled_ub, bounds, deadline)
+    # a share of what is left: the bounds may end the search here
+    bounds = _bounds(best, caps, filled_ub, _share(deadline, 0.15), known)
+    # other starts, then rosters built toward the windows the bounds leave open
+    restarts = _share(deadline, 0.7)
     for start in range(1, _STARTS):
-        if best.figures() == bounds or time.perf_counter() > deadline:
+        if best.figures() == bounds or time.perf_counter() > restarts:
             break
         if price is None:
             other = _Engine(problem, _RESTARTS + start)
@@ -2503,10 +2509,13 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
         else:
             other = _priced_start(problem, _RESTARTS + start, price, deadline)
         other.thorough = False
-        _improve(other, filled_ub, bounds, deadline)
+        _improve(other, filled_ub, bounds, restarts)
         if _better(other, best):
             best = other
             bounds = _bounds(best, caps, filled_ub, final, known)
+    if best.figures() != bounds and time.perf_counter() < deadline:
+        best = _targeted(problem, best, caps, filled_ub, bounds, deadline)
+        bounds = _bounds(best, caps, filled_ub, final, known)
     if _better(first, best):  # a search cut short may end worse than it began
         best = first
     if not best.roster_is_valid():  # never expected; a plain greedy roster is always valid

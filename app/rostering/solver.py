@@ -701,39 +701,51 @@ class _Engine:
             most[t] = max(most[t + 1], 1 + most[t + g]) if mask >> t & 1 else most[t + 1]
         return most
 
-    def window_greedy(self, windows: list[tuple[int, int, int, int]]) -> None:
-        """Build a roster night by night aiming at per-household targets.
+    def window_greedy(
+        self,
+        windows: list[tuple[int, int, int, int]],
+        group: list[int] | None = None,
+        tie: Callable[[], float] | None = None,
+    ) -> None:
+        """Build schedules night by night aiming at per-household targets.
 
         ``windows[h] = (lo, hi, w_lo, w_hi)``: household h should serve lo..hi
-        shifts, w_lo..w_hi of them on weekend nights.  Each night goes first to
-        the households with the least slack (the most shifts they can still
-        serve after skipping tonight, less what they still need), never to one
-        at its ``hi`` (or ``w_hi`` on a weekend night).  A heuristic: the targets
-        come from windows the bounds could not refute, and the local search
-        finishes what it misses.
+        shifts, w_lo..w_hi of them on weekend nights.  Each night's free places
+        go first to the households with the least slack (the most shifts they
+        can still serve after skipping tonight, less what they still need),
+        never to one at its ``hi`` (or ``w_hi`` on a weekend night).  Only the
+        households of ``group`` (default: all), whose schedules must be empty,
+        are scheduled; ties go by ``tie()`` (default: the seeded rank).  A
+        heuristic: the targets come from windows the bounds could not refute,
+        and the local search finishes what it misses.
         """
-        n, g, wk, cap, rank = self.n, self.g, self.wk, self.cap, self.rank
-        most = [self._suffix_most(m) for m in self.avail]
-        most_w = [self._suffix_most(m & self.weekend_mask) for m in self.avail]
-        count = [0] * self.H
-        wcount = [0] * self.H
-        free_from = [0] * self.H
+        n, g, wk, cap, occ, rank = self.n, self.g, self.wk, self.cap, self.occ, self.rank
+        members = range(self.H) if group is None else group
+        most = {h: self._suffix_most(self.avail[h]) for h in members}
+        most_w = {h: self._suffix_most(self.avail[h] & self.weekend_mask) for h in members}
+        count = dict.fromkeys(members, 0)
+        wcount = dict.fromkeys(members, 0)
+        free_from = dict.fromkeys(members, 0)
         for d in range(n):
-            if not cap[d]:
+            room = cap[d] - len(occ[d])
+            if room <= 0:
                 continue
             ranked = []
-            for h in self.by_night[d]:
+            for h in members:
                 lo, hi, w_lo, w_hi = windows[h]
-                if free_from[h] > d or count[h] >= hi or (wk[d] and wcount[h] >= w_hi):
+                if not self.avail[h] >> d & 1 or free_from[h] > d or count[h] >= hi:
+                    continue
+                if wk[d] and wcount[h] >= w_hi:
                     continue
                 slack = most[h][d + 1] - (lo - count[h])
                 w_slack = most_w[h][d + 1] - (w_lo - wcount[h])
                 # taking tonight blocks the next g - 1 nights, weekend ones included
                 w_after = most_w[h][d + g] + wk[d] - (w_lo - wcount[h])
                 urgent = min(slack, w_slack) if wk[d] else slack
-                ranked.append((urgent, w_after < 0, count[h] - lo, rank[h], h))
+                order = tie() if tie is not None else rank[h]
+                ranked.append((urgent, w_after < 0, count[h] - lo, order, h))
             ranked.sort()
-            for item in ranked[: cap[d]]:
+            for item in ranked[:room]:
                 h = item[-1]
                 self._add(h, d)
                 count[h] += 1
@@ -1620,8 +1632,7 @@ class _Engine:
         if windows is None:
             return False
         rng = random.Random(f"{self.problem.seed}:window")
-        occ, cap, sched, win, wk = self.occ, self.cap, self.sched, self.win, self.wk
-        g, n = self.g, self.n
+        occ, sched, win, n = self.occ, self.sched, self.win, self.n
         for _ in range(rounds):
             if time.perf_counter() > deadline:
                 return False
@@ -1643,34 +1654,7 @@ class _Engine:
             before = self.filled
             for h in group:
                 self._set(h, 0)
-            most = {h: self._suffix_most(self.avail[h]) for h in group}
-            most_w = {h: self._suffix_most(self.avail[h] & self.weekend_mask) for h in group}
-            free_from = dict.fromkeys(group, 0)
-            count = dict.fromkeys(group, 0)
-            wcount = dict.fromkeys(group, 0)
-            for d in range(n):
-                room = cap[d] - len(occ[d])
-                if room <= 0:
-                    continue
-                ranked = []
-                for h in group:
-                    lo, hi, w_lo, w_hi = windows[h]
-                    if not self.avail[h] >> d & 1 or free_from[h] > d or count[h] >= hi:
-                        continue
-                    if wk[d] and wcount[h] >= w_hi:
-                        continue
-                    slack = most[h][d + 1] - (lo - count[h])
-                    w_slack = most_w[h][d + 1] - (w_lo - wcount[h])
-                    w_after = most_w[h][d + g] + wk[d] - (w_lo - wcount[h])
-                    urgent = min(slack, w_slack) if wk[d] else slack
-                    ranked.append((urgent, w_after < 0, count[h] - lo, rng.random(), h))
-                ranked.sort()
-                for item in ranked[:room]:
-                    h = item[-1]
-                    self._add(h, d)
-                    count[h] += 1
-                    wcount[h] += wk[d]
-                    free_from[h] = d + g
+            self.window_greedy(windows, group, rng.random)
             new = self.objective()
             if self.filled >= before and new[0] <= cur[0] and new[2:] < cur[2:]:
                 self._replans.clear()

@@ -2476,7 +2476,6 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
     deadline = started + 0.97 * time_budget_s
     known = _Proved()
     best, caps, filled_ub, price = _construct(problem, deadline)
-    first = best.snapshot()
     bounds = _bounds(best, caps, filled_ub, started + 0.15 * time_budget_s, known, flows=False)
     _improve(best, filled_ub, bounds, deadline)
     # a share of what is left: the bounds may end the search here
@@ -2500,8 +2499,6 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
     if best.figures() != bounds and time.perf_counter() < deadline:
         best = _targeted(problem, best, caps, filled_ub, bounds, deadline)
         bounds = _bounds(best, caps, filled_ub, final, known)
-    if _better(first, best):  # a search cut short may end worse than it began
-        best = first
     if not best.roster_is_valid():  # never expected; a plain greedy roster is always valid
         best = _Engine(problem)
         best.greedy(0)

@@ -2269,8 +2269,7 @@ def _improve(eng: _Engine, filled_ub: int, bounds: Figures, deadline: float) -> 
     # the plain weekend moves first (they settle most RTs); steering where they stall
     eng.improve(True, bounds.weekend_spread, deadline)
     if eng.objective()[2] > bounds.weekend_spread:
-        _steer_weekend(eng, bounds.weekend_spread, _share(deadline, 0.3))
-        eng.improve(True, bounds.weekend_spread, deadline)
+        _steer_weekend(eng, bounds.weekend_spread, deadline)
 
 
 def _steer_weekend(eng: _Engine, bound: int, deadline: float) -> None:
@@ -2317,8 +2316,7 @@ def _steer_weekend(eng: _Engine, bound: int, deadline: float) -> None:
                 eng.w_target = (w_low, w_low + k)
                 eng.w_windows = ranges
                 # a window can stall a step short: leave time for the others
-                now = time.perf_counter()
-                eng.improve(True, k, now + 0.4 * (deadline - now))
+                eng.improve(True, k, _share(deadline, 0.6))
                 if eng.objective()[2] <= k or time.perf_counter() > deadline:
                     break
             if eng.objective()[2] > k:

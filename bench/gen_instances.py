@@ -5,6 +5,9 @@
 Each family file in tests/rostering/instances/ holds problems drawn by
 tests/rostering/rt_generator.py and the lexicographic optimum that
 bench/verify_solver.py's exact method proved for each.  Dev-only: needs ortools.
+
+tight-hard.json is not written here: it holds tight RTs picked by hand (its
+"method" says how) where the solver once missed the optimum or its proof.
 """
 
 from __future__ import annotations

@@ -19,19 +19,31 @@ How it works.  A household's shifts are a bitmask of the month's days.
    packed ``min_gap_days`` apart); *re-phasing* a household with a bipartite
    matching that re-seats the households it displaces; ruin-and-repair; and a
    small seeded large-neighbourhood search.
-3. Lower bounds.  Unfilled: max-flow relaxations in which any ``min_gap_days``
+3. Steering.  Counting households at the extremes cannot reward the moves
+   that narrow a weekend spread when a whole extreme must move (1 to 0: every
+   household at one end).  So the weekend search takes, for the next spread
+   down, a window of weekend loads the bounds leave open as its target,
+   measures how far weekend loads lie outside it, and moves the households
+   outside it (also by re-building a group night by night toward per-household
+   windows).  And when the search stalls above the bounds, rosters are built
+   from scratch toward each open window (least slack first) and polished.
+4. Lower bounds.  Unfilled: max-flow relaxations in which any ``min_gap_days``
    consecutive days hold at most one shift of a household, and a Lagrangian
    bound (night capacities priced, each household's best schedule exact).
    Spread: water-filling of loads between priors and per-household maxima,
-   refined by flow feasibility of each load window.  Weekend spread:
-   water-filling within each feasible load window, using, for every shift
-   count, the exact range of weekend nights a household's own schedules allow.
-   When the figures equal the bounds, the roster is proved optimal.
+   refined by flow feasibility of each load window.  Weekend spread: for each
+   window of loads and of weekend loads, each household keeps the shift counts
+   whose exact range of weekend nights (its own schedules, by DP) meets the
+   weekend window; those counts must add up to the (proved) optimal fill, as
+   ranges, in a flow that splits each household's weekend and weekday shifts,
+   and in the block flows.  When the figures equal the bounds, the roster is
+   proved optimal.
 """
 
 from __future__ import annotations
 
 import calendar
+import functools
 import random
 import re
 import time
@@ -348,6 +360,51 @@ class _Flow:
         return total
 
 
+def _circulation(size: int, edges: list[tuple[int, int, int, int]], total: int) -> bool:
+    """Is there a flow of exactly ``total`` from node 0 to node 1 on arcs ``(u, v, lo, hi)``
+    carrying between ``lo`` and ``hi``?"""
+    flow = _Flow(size + 2)
+    s2, t2 = size, size + 1
+    excess = [0] * size
+    excess[0], excess[1] = total, -total
+    for u, v, lo, hi in edges:
+        if lo > hi:
+            return False
+        if hi > lo:
+            flow.add(u, v, hi - lo)
+        excess[v] += lo
+        excess[u] -= lo
+    need = 0
+    for node, amount in enumerate(excess):
+        if amount > 0:
+            flow.add(s2, node, amount)
+            need += amount
+        elif amount < 0:
+            flow.add(node, t2, -amount)
+    return flow.max_flow(s2, t2, need) >= need
+
+
+@functools.lru_cache(maxsize=4096)
+def _weekend_range(mask: int, n: int, g: int, weekend_mask: int) -> list[tuple[int, int]]:
+    """For each count c of valid schedules on ``mask`` (shifts ``g`` days apart), the
+    fewest and most weekend nights among them.  Cached: every restart asks again."""
+    empty = (1 << 20, -1)
+    rows: list[list[tuple[int, int]]] = [[(0, 0)] for _ in range(n + g)]
+    for i in range(n - 1, -1, -1):
+        skip = rows[i + 1]
+        if not mask >> i & 1:
+            rows[i] = skip
+            continue
+        wk = weekend_mask >> i & 1
+        take = rows[i + g]
+        row = list(skip) + [empty] * (len(take) + 1 - len(skip))
+        for c, (lo, hi) in enumerate(take, start=1):
+            a, b = row[c]
+            row[c] = (min(a, lo + wk), max(b, hi + wk))
+        rows[i] = row
+    return rows[0]
+
+
 # --- the engine ------------------------------------------------------------------
 
 
@@ -393,65 +450,100 @@ def _spread_bound(
         s += 1
 
 
-def _levels(base: list[int], top: list[int], lo_total: int, hi_total: int, width: int) -> list[int]:
-    """Levels L such that values v[h] in [base[h], top[h]] can all lie in [L, L + width]
-    with sum(v) in [lo_total, hi_total]."""
-    if not base:
-        return [0]
-    found = []
-    for low in range(max(base) - width, min(top) + 1):
-        high = low + width
-        least = sum(b if b > low else low for b in base)
-        most = sum(t if t < high else high for t in top)
-        if least <= hi_total and most >= lo_total and least <= most:
-            found.append(low)
-    return found
-
-
 def _weekend_bound(
     eng: _Engine,
     start: int,
     ours: int,
-    spreads: range,
-    filled: range,
+    width: int,
+    filled: int,
     caps: list[int],
+    deadline: float,
+    flows: bool = True,
 ) -> int:
-    """Least weekend_spread compatible with some load window of a width in ``spreads``.
+    """Least weekend_spread of a roster filling ``filled`` places with loads in a window
+    of ``width``, or ``ours`` if none below it is possible; ``start`` is already a bound.
 
-    Given a load window, a household takes between ``lo`` and ``hi`` shifts, and
-    for each count its own schedules allow a range of weekend shifts (exactly, by
-    a DP that ignores the other households).  Water-filling those ranges bounds
-    the weekend spread from below.
+    A window of loads [L, L + width] and of weekend loads [W, W + k] leaves each
+    household the shift counts c whose exact range of weekend nights (its own
+    schedules, by a DP that ignores the others) meets the weekend window.  The
+    counts must add up to ``filled``: first as a sum of ranges, then (``flows``)
+    in the weekend-split and gap-block flow relaxations of the whole month.
     """
     if start >= ours:
         return start
     tables = [eng.weekend_range(h) for h in range(eng.H)]
     prior, prior_w = eng.prior, eng.prior_w
-    base = prior
-    top = [p + c for p, c in zip(prior, caps, strict=True)]
     weekday_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if not eng.wk[d])
     weekend_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if eng.wk[d])
-    w_lo = sum(prior_w) + max(0, filled.start - weekday_room)
+    w_lo = sum(prior_w) + max(0, filled - weekday_room)
     w_hi = sum(prior_w) + weekend_room
-    ranges: list[tuple[list[int], list[int]]] = []
-    for width in spreads:
-        for low in _levels(base, top, sum(prior) + filled.start, sum(prior) + filled.stop, width):
-            wbase, wtop = [], []
-            for p, pw, b, t, table in zip(prior, prior_w, base, top, tables, strict=True):
-                options = table[max(b, low) - p : min(t, low + width) - p + 1]
-                wbase.append(pw + min((lo for lo, _ in options), default=1 << 20))
-                wtop.append(pw + max((hi for _, hi in options), default=-1))
-            if all(b <= t for b, t in zip(wbase, wtop, strict=True)):
-                ranges.append((wbase, wtop))
-    for width in range(start, ours):
-        if any(_levels(wb, wt, w_lo, w_hi, width) for wb, wt in ranges):
-            return width
+    lows = range(max(prior) - width, min(p + c for p, c in zip(prior, caps, strict=True)) + 1)
+    w_floor = max(pw + min(lo for lo, _ in t) for pw, t in zip(prior_w, tables, strict=True))
+    w_ceiling = min(pw + max(hi for _, hi in t) for pw, t in zip(prior_w, tables, strict=True))
+    checked: set[tuple[tuple[int, int, int, int], ...]] = set()
+    for k in range(start, ours):
+        for low in lows:
+            for w_low in range(w_floor - k, w_ceiling + 1):
+                if time.perf_counter() > deadline:
+                    return k
+                bounds = _count_ranges(prior, prior_w, tables, low, low + width, w_low, w_low + k)
+                if bounds is None:
+                    continue
+                c_lo = sum(a for a, _, _, _ in bounds)
+                c_hi = sum(b for _, b, _, _ in bounds)
+                if not c_lo <= filled <= c_hi:
+                    continue
+                wk_lo = sum(pw + a for pw, (_, _, a, _) in zip(prior_w, bounds, strict=True))
+                wk_hi = sum(pw + b for pw, (_, _, _, b) in zip(prior_w, bounds, strict=True))
+                if wk_lo > w_hi or wk_hi < w_lo:
+                    continue
+                key = tuple(bounds)
+                if key in checked:
+                    continue
+                checked.add(key)
+                windows = [(a, b) for a, b, _, _ in bounds]
+                if not flows:
+                    return k
+                if eng._split_feasible(bounds, filled, deadline) and eng._window_feasible(
+                    caps, windows, filled, deadline
+                ):
+                    return k
     return ours
+
+
+def _count_ranges(
+    prior: list[int],
+    prior_w: list[int],
+    tables: list[list[tuple[int, int]]],
+    low: int,
+    high: int,
+    w_low: int,
+    w_high: int,
+) -> list[tuple[int, int, int, int]] | None:
+    """Per household, the least and most shifts and weekend shifts it can serve with its
+    load in [low, high] and weekend load in [w_low, w_high]; None if one cannot."""
+    found = []
+    for p, pw, table in zip(prior, prior_w, tables, strict=True):
+        c_min = c_max = w_min = w_max = -1
+        for c in range(max(0, low - p), min(len(table) - 1, high - p) + 1):
+            lo, hi = table[c]
+            lo, hi = max(lo, w_low - pw), min(hi, w_high - pw)
+            if lo > hi:
+                continue
+            if c_min < 0:
+                c_min, w_min, w_max = c, lo, hi
+            c_max = c
+            w_min, w_max = min(w_min, lo), max(w_max, hi)
+        if c_min < 0:
+            return None
+        found.append((c_min, c_max, w_min, w_max))
+    return found
 
 
 class _Engine:
     def __init__(self, problem: Problem, restart: int = 0) -> None:
         self.problem = problem
+        self.restart = restart
         days = problem.dates
         self.days = days
         n = len(days)
@@ -504,6 +596,10 @@ class _Engine:
         self.filled = 0
         # later starts skip the costly moves that rarely pay (see improve)
         self.thorough = True
+        # weekend loads the search steers toward (see objective)
+        self.w_target: tuple[int, int] | None = None
+        # with it, per household (lo, hi, w_lo, w_hi) shifts that fit (see lns_window)
+        self.w_windows: list[tuple[int, int, int, int]] | None = None
         # re-planned schedules, valid until the next committed change
         self._replans: dict[tuple[int, int], tuple[int, int, int]] = {}
         self._plans: dict[tuple[int, int, int, int, int, int], int] = {}
@@ -596,6 +692,65 @@ class _Engine:
                 cands.sort(key=lambda h: (load[h], -wl[h], rank[h]))
             for h in cands[: self.cap[d]]:
                 self._add(h, d)
+
+    def _suffix_most(self, mask: int) -> list[int]:
+        """``most[t]``: the most shifts a household free from day t can serve on ``mask``."""
+        n, g = self.n, self.g
+        most = [0] * (n + g + 1)
+        for t in range(n - 1, -1, -1):
+            most[t] = max(most[t + 1], 1 + most[t + g]) if mask >> t & 1 else most[t + 1]
+        return most
+
+    def window_greedy(
+        self,
+        windows: list[tuple[int, int, int, int]],
+        group: list[int] | None = None,
+        tie: Callable[[], float] | None = None,
+    ) -> None:
+        """Build schedules night by night aiming at per-household targets.
+
+        ``windows[h] = (lo, hi, w_lo, w_hi)``: household h should serve lo..hi
+        shifts, w_lo..w_hi of them on weekend nights.  Each night's free places
+        go first to the households with the least slack (the most shifts they
+        can still serve after skipping tonight, less what they still need),
+        never to one at its ``hi`` (or ``w_hi`` on a weekend night).  Only the
+        households of ``group`` (default: all), whose schedules must be empty,
+        are scheduled; ties go by ``tie()`` (default: the seeded rank).  A
+        heuristic: the targets come from windows the bounds could not refute,
+        and the local search finishes what it misses.
+        """
+        n, g, wk, cap, occ, rank = self.n, self.g, self.wk, self.cap, self.occ, self.rank
+        members = range(self.H) if group is None else group
+        most = {h: self._suffix_most(self.avail[h]) for h in members}
+        most_w = {h: self._suffix_most(self.avail[h] & self.weekend_mask) for h in members}
+        count = dict.fromkeys(members, 0)
+        wcount = dict.fromkeys(members, 0)
+        free_from = dict.fromkeys(members, 0)
+        for d in range(n):
+            room = cap[d] - len(occ[d])
+            if room <= 0:
+                continue
+            ranked = []
+            for h in members:
+                lo, hi, w_lo, w_hi = windows[h]
+                if not self.avail[h] >> d & 1 or free_from[h] > d or count[h] >= hi:
+                    continue
+                if wk[d] and wcount[h] >= w_hi:
+                    continue
+                slack = most[h][d + 1] - (lo - count[h])
+                w_slack = most_w[h][d + 1] - (w_lo - wcount[h])
+                # taking tonight blocks the next g - 1 nights, weekend ones included
+                w_after = most_w[h][d + g] + wk[d] - (w_lo - wcount[h])
+                urgent = min(slack, w_slack) if wk[d] else slack
+                order = tie() if tie is not None else rank[h]
+                ranked.append((urgent, w_after < 0, count[h] - lo, order, h))
+            ranked.sort()
+            for item in ranked[:room]:
+                h = item[-1]
+                self._add(h, d)
+                count[h] += 1
+                wcount[h] += wk[d]
+                free_from[h] = d + g
 
     # -- chains --
 
@@ -785,15 +940,38 @@ class _Engine:
         ]
 
     def objective(self) -> tuple[int, int, int, int]:
-        """(spread, loads at the extremes, weekend_spread, weekend loads at the extremes)."""
+        """(spread, loads at the extremes, weekend_spread, weekend loads at the extremes).
+
+        With a target window of weekend loads (``w_target``), the last figure is
+        instead how far the weekend loads lie outside it, in shifts: a spread of
+        1 narrows to 0 by moving everyone at one extreme, which counting the
+        households at both extremes cannot reward step by step.
+        """
         hi, chi, lo, clo = _extremes(self.hist_l)
         whi, cwhi, wlo, cwlo = _extremes(self.hist_w)
+        if self.w_target is not None:
+            low, high = self.w_target
+            outside = sum(
+                count * (low - v if v < low else v - high if v > high else 0)
+                for v, count in self.hist_w.items()
+            )
+            return (hi - lo, chi + clo if hi > lo else 0, whi - wlo, outside)
         return (
             hi - lo,
             chi + clo if hi > lo else 0,
             whi - wlo,
             cwhi + cwlo if whi > wlo else 0,
         )
+
+    def _weekend_dirs(self) -> list[int]:
+        """Per household, +1 if its weekend load should rise, -1 if fall, else 0:
+        out of the target window when steered, else at the bottom or the top."""
+        wl = self.wl
+        if self.w_target is not None:
+            low, high = self.w_target
+            return [1 if v < low else -1 if v > high else 0 for v in wl]
+        whi, _, wlo, _ = _extremes(self.hist_w)
+        return [1 if v == wlo else -1 if v == whi else 0 for v in wl]
 
     def _objective_after(self, deltas: list[tuple[int, int, int]]) -> tuple[int, int, int, int]:
         hl, hw, load, wl = self.hist_l, self.hist_w, self.load, self.wl
@@ -876,6 +1054,7 @@ class _Engine:
             moves = [
                 lambda _cur: self.rephase(deadline),
                 lambda _cur: self.replan_moves(True, deadline),
+                lambda _cur: self.lns_window(_LNS_ROUNDS // 3, deadline),
                 lambda _cur: self.segment_swaps(True, deadline),
                 lambda cur: self._improve_once(True, cur, False, deadline),
                 lambda _cur: self.lns_group(True, _LNS_ROUNDS // 3, deadline),
@@ -1034,20 +1213,19 @@ class _Engine:
         is full, a donor leaves it, and a chain refills ``a`` ending in the donor
         (loads unchanged) or in another household (loads kept within [min, max]).
         """
-        load, wl, wk, sched, win, avail = (
+        load, wk, sched, win, avail = (
             self.load,
-            self.wl,
             self.wk,
             self.sched,
             self.win,
             self.avail,
         )
         hi, _, lo, _ = _extremes(self.hist_l)
-        whi, _, wlo, _ = _extremes(self.hist_w)
-        targets = [h for h in range(self.H) if wl[h] in (whi, wlo)]
+        dirs = self._weekend_dirs()
+        targets = [h for h in range(self.H) if dirs[h]]
         targets.sort(key=lambda h: self.rank[h])
         for x in targets:
-            lose_weekend = wl[x] == whi
+            lose_weekend = dirs[x] < 0
             s = sched[x]
             m = s
             while m:
@@ -1153,18 +1331,18 @@ class _Engine:
     def replan_moves(self, weekend: bool, deadline: float) -> bool:
         """Whole-schedule moves: a household re-plans on its own and free nights (weekend
         loads), or takes one night of a household two or more shifts above it (loads)."""
-        wl, load, sched, avail = self.wl, self.load, self.sched, self.avail
+        load, sched, avail = self.load, self.sched, self.avail
         cur = self.objective()
         free = self._free_mask()
         order = sorted(range(self.H), key=lambda h: self.rank[h])
         if weekend:
-            whi, _, wlo, _ = _extremes(self.hist_w)
+            dirs = self._weekend_dirs()
             for x in order:
-                if wl[x] not in (whi, wlo) or time.perf_counter() > deadline:
+                if not dirs[x] or time.perf_counter() > deadline:
                     continue
                 s = sched[x]
                 wk_now = (s & self.weekend_mask).bit_count()
-                target = wk_now - 1 if wl[x] == whi else wk_now + 1
+                target = wk_now + dirs[x]
                 if target < 0 or target > s.bit_count():
                     continue
                 plan = self._plan(x, avail[x] & (s | free), 0, target, 0)
@@ -1376,9 +1554,16 @@ class _Engine:
             cur = self.objective()
             values = self.wl if weekend else self.load
             top, _, bottom, _ = _extremes(self.hist_w if weekend else self.hist_l)
-            if top - bottom < 2:
+            if weekend and self.w_target is not None:
+                # steered: move the households outside the target window into it
+                bottom, top = self.w_target[0] - 1, self.w_target[1] + 1
+                extremes = [h for h in range(self.H) if not bottom < values[h] < top]
+                if not extremes:
+                    return False
+            elif top - bottom < 2:
                 return False
-            extremes = [h for h in range(self.H) if values[h] in (top, bottom)]
+            else:
+                extremes = [h for h in range(self.H) if values[h] in (top, bottom)]
             x = rng.choice(extremes)
             near = 0
             m = sched[x]
@@ -1391,7 +1576,7 @@ class _Engine:
             around = sorted({h for d in range(self.n) if near >> d & 1 for h in occ[d]} - {x})
             group = [x, *rng.sample(around, min(len(around), 1 + rng.randrange(3)))]
             saved = {h: sched[h] for h in group}
-            step = 1 if values[x] == bottom else -1
+            step = 1 if values[x] <= bottom else -1
             targets: dict[int, list[tuple[int, int]]] = {}
             for h in group:
                 count, week = saved[h].bit_count(), (saved[h] & wm).bit_count()
@@ -1434,6 +1619,53 @@ class _Engine:
                 self._set(h, saved[h])
         return False
 
+    def lns_window(self, rounds: int, deadline: float) -> bool:
+        """While steered: households re-built together toward their windows.
+
+        A household outside the target window and a few that share its nights
+        give up their schedules; night by night, the places left free go to them
+        as ``window_greedy`` would give them (least slack first, never above a
+        window's maximum).  Kept if no place is lost and the figures improve;
+        tie-breaks come from the seed.
+        """
+        windows = self.w_windows
+        if windows is None:
+            return False
+        rng = random.Random(f"{self.problem.seed}:window")
+        occ, sched, win, n = self.occ, self.sched, self.win, self.n
+        for _ in range(rounds):
+            if time.perf_counter() > deadline:
+                return False
+            cur = self.objective()
+            dirs = self._weekend_dirs()
+            outside = [h for h in range(self.H) if dirs[h]]
+            if not outside:
+                return False
+            x = rng.choice(outside)
+            near = 0
+            m = sched[x] | (self.avail[x] & self.weekend_mask)
+            while m:
+                low = m & -m
+                m ^= low
+                near |= win[low.bit_length() - 1]
+            around = sorted({h for d in range(n) if near >> d & 1 for h in occ[d]} - {x})
+            group = [x, *rng.sample(around, min(len(around), 2 + rng.randrange(4)))]
+            saved = {h: sched[h] for h in group}
+            before = self.filled
+            for h in group:
+                self._set(h, 0)
+            self.window_greedy(windows, group, rng.random)
+            new = self.objective()
+            if self.filled >= before and new[0] <= cur[0] and new[2:] < cur[2:]:
+                self._replans.clear()
+                self._plans.clear()
+                return True
+            for h in group:
+                self._set(h, 0)
+            for h in group:
+                self._set(h, saved[h])
+        return False
+
     def rephase(self, deadline: float) -> bool:
         """A household at a weekend extreme moves to a new rhythm of as many shifts.
 
@@ -1442,20 +1674,21 @@ class _Engine:
         night that is full, one occupant leaves for one of the nights the household
         gave up (a bipartite matching), so every load stays as it was.
         """
-        wl, sched, avail, wk = self.wl, self.sched, self.avail, self.wk
+        sched, avail, wk = self.sched, self.avail, self.wk
         wm = self.weekend_mask
         cur = self.objective()
         whi, _, wlo, _ = _extremes(self.hist_w)
         order = sorted(range(self.H), key=lambda h: self.rank[h])
+        dirs = self._weekend_dirs()
         for x in order:
-            if wl[x] not in (whi, wlo) or time.perf_counter() > deadline:
+            if not dirs[x] or time.perf_counter() > deadline:
                 continue
             s = sched[x]
             count = s.bit_count()
-            target = (s & wm).bit_count() + (1 if wl[x] == wlo else -1)
+            target = (s & wm).bit_count() + dirs[x]
             if not 0 <= target <= count:
                 continue
-            want_weekend = wl[x] == wlo
+            want_weekend = dirs[x] > 0
             forced = [
                 d
                 for d in range(self.n)
@@ -1589,9 +1822,10 @@ class _Engine:
         top, _, bottom, _ = _extremes(hist)
         values = wl if weekend else load
         order = sorted(range(self.H), key=lambda h: self.rank[h])
-        targets = [h for h in order if values[h] in (top, bottom)]
+        dirs = self._weekend_dirs() if weekend else [0] * self.H
+        targets = [h for h in order if dirs[h] or (not weekend and values[h] in (top, bottom))]
         for x in targets:
-            down = values[x] == top
+            down = dirs[x] < 0 if weekend else values[x] == top
             ax, sx = avail[x], sched[x]
             for y in order:
                 if y == x:
@@ -1652,21 +1886,7 @@ class _Engine:
     def weekend_range(self, h: int) -> list[tuple[int, int]]:
         """For each shift count ``c`` household ``h`` could serve alone, the fewest and
         most weekend nights among its valid schedules of exactly ``c`` shifts."""
-        n, g, wk, mask = self.n, self.g, self.wk, self.avail[h]
-        empty = (1 << 20, -1)
-        rows: list[list[tuple[int, int]]] = [[(0, 0)] for _ in range(n + g)]
-        for i in range(n - 1, -1, -1):
-            skip = rows[i + 1]
-            if not mask >> i & 1:
-                rows[i] = skip
-                continue
-            take = rows[i + g]
-            row = list(skip) + [empty] * (len(take) + 1 - len(skip))
-            for c, (lo, hi) in enumerate(take, start=1):
-                a, b = row[c]
-                row[c] = (min(a, lo + wk[i]), max(b, hi + wk[i]))
-            rows[i] = row
-        return rows[0]
+        return _weekend_range(self.avail[h], self.n, self.g, self.weekend_mask)
 
     def _best_schedule(self, weight: list[float], allowed: int) -> tuple[float, int]:
         """Most valuable valid schedule of ``h`` on ``allowed`` nights (positive weights)."""
@@ -1779,12 +1999,16 @@ class _Engine:
         self._replans.clear()
         self._plans.clear()
 
-    def filled_upper_bound(self, caps: list[int]) -> int:
-        """An upper bound on the places any valid roster fills."""
+    def filled_upper_bound(self, caps: list[int], offsets: range, best: int) -> int:
+        """An upper bound on the places any valid roster fills, at most ``best``: the
+        block relaxations aligned at ``offsets`` (each a max-flow) and the trivial one."""
         night_side = sum(min(self.cap[d], len(self.by_night[d])) for d in range(self.n))
-        best = min(night_side, sum(caps))
-        if self.filled >= best:
-            return best
+        best = min(best, night_side, sum(caps))
+        for offset in offsets:
+            if self.filled >= best:
+                break
+            best = min(best, self._block_flow(offset, caps, None, best))
+        return best
         for offset in range(max(1, self.g)):
             best = min(best, self._block_flow(offset, caps, None, best))
             if self.filled >= best:
@@ -1840,9 +2064,54 @@ class _Engine:
             flow.add(u, v, hi)
         return flow.max_flow(0, 1, limit)
 
-    def _window_feasible(self, caps: list[int], bounds: list[tuple[int, int]], total: int) -> bool:
-        """Does every block relaxation carry exactly ``total`` shifts with loads in ``bounds``?"""
+    def _split_feasible(
+        self, bounds: list[tuple[int, int, int, int]], total: int, deadline: float
+    ) -> bool:
+        """Can the weekend-split relaxation carry exactly ``total`` shifts, household h
+        serving between ``bounds[h][0]`` and ``[1]`` shifts, ``[2]`` to ``[3]`` of them
+        on weekend nights?
+
+        Source -> household -> its weekend / weekday part -> (part, block of g days)
+        -> night -> sink: a block holds at most one weekend and one weekday shift of
+        a household (exact when ``min_gap_days`` is 1, when blocks are single days).
+        One block alignment only: the others rarely refute what it does not, at g
+        times the cost.  Past ``deadline`` it answers True (not refuted).
+        """
+        if time.perf_counter() > deadline:
+            return True
+        g, n, wk = self.g, self.n, self.wk
+        night0 = 2
+        nxt = night0 + n
+        edges: list[tuple[int, int, int, int]] = []
+        for h, (c_lo, c_hi, w_lo, w_hi) in enumerate(bounds):
+            mask = self.avail[h]
+            top, parts = nxt, (nxt + 1, nxt + 2)  # weekday part, weekend part
+            nxt += 3
+            edges.append((0, top, c_lo, c_hi))
+            edges.append((top, parts[1], w_lo, w_hi))
+            edges.append((top, parts[0], max(0, c_lo - w_hi), max(0, c_hi - w_lo)))
+            for a in range(0, n, g):
+                for kind in (0, 1):
+                    days = [d for d in range(a, min(n, a + g)) if mask >> d & 1 and wk[d] == kind]
+                    if len(days) == 1:
+                        edges.append((parts[kind], night0 + days[0], 0, 1))
+                    elif days:
+                        edges.append((parts[kind], nxt, 0, 1))
+                        edges.extend((nxt, night0 + d, 0, 1) for d in days)
+                        nxt += 1
+        for d in range(n):
+            if self.cap[d]:
+                edges.append((night0 + d, 1, 0, self.cap[d]))
+        return _circulation(nxt, edges, total)
+
+    def _window_feasible(
+        self, caps: list[int], bounds: list[tuple[int, int]], total: int, deadline: float
+    ) -> bool:
+        """Does every block relaxation carry exactly ``total`` shifts with loads in ``bounds``?
+        (True past ``deadline``: what is not refuted may be feasible.)"""
         for offset in range(max(1, self.g)):
+            if time.perf_counter() > deadline:
+                return True
             flow, s2, t2, lower = self._block_network(offset, caps, bounds)
             # circulation with lower bounds, closed by a sink -> source arc fixed at `total`
             excess = {0: total, 1: -total}
@@ -1881,7 +2150,9 @@ class _Engine:
                     (max(0, low - p), min(c, low + bound - p))
                     for p, c in zip(self.prior, caps, strict=True)
                 ]
-                if all(a <= b for a, b in windows) and self._window_feasible(caps, windows, total):
+                if all(a <= b for a, b in windows) and self._window_feasible(
+                    caps, windows, total, deadline
+                ):
                     feasible = True
                     break
             if feasible:
@@ -1890,6 +2161,14 @@ class _Engine:
         return bound
 
     # -- output --
+
+    def snapshot(self) -> _Engine:
+        """A copy of this roster in an engine of its own (same tie-breaks)."""
+        other = _Engine(self.problem, self.restart)
+        other.thorough = self.thorough
+        for h, mask in enumerate(self.sched):
+            other._set(h, mask)
+        return other
 
     def roster_is_valid(self) -> bool:
         """Re-check every hard rule on the whole roster (a guard, not a search step)."""
@@ -1934,7 +2213,8 @@ def _construct(
     if eng.filled >= eng.places:
         return eng, caps, eng.places, None
     eng.fill(deadline, replan=False)
-    filled_ub = eng.filled_upper_bound(caps)
+    # one block alignment now; the Lagrangian bound, often sharper, comes next
+    filled_ub = eng.filled_upper_bound(caps, range(1), eng.places)
     # other constructions, then restarts with tie-breaks drawn from the seed
     for restart, variant in [(0, 1), (0, 2), *((k, 1 + k % 2) for k in range(1, _RESTARTS))]:
         if eng.filled >= filled_ub or time.perf_counter() > deadline:
@@ -1948,17 +2228,23 @@ def _construct(
     if eng.filled < filled_ub:
         lagrange_ub, price = eng.lagrange(_LAGRANGE_STEPS, deadline)
         filled_ub = min(filled_ub, lagrange_ub)
+        filled_ub = eng.filled_upper_bound(caps, range(1, eng.g), filled_ub)
         for restart in range(_RESTARTS // 2):
             if eng.filled >= filled_ub or time.perf_counter() > deadline:
                 break
             other = _priced_start(problem, restart, price, deadline)
             if _better(other, eng):
                 eng = other
-    if eng.filled < filled_ub and price is not None:
-        eng.lns_fill(price, filled_ub, _LNS_ROUNDS, deadline)
-        eng.fill(deadline, replan=False)
     if eng.filled < filled_ub:
-        eng.fill(deadline, replan=True)
+        # re-plans that fill no more places may still unsettle the loads: keep the better
+        saved = eng.snapshot()
+        if price is not None:
+            eng.lns_fill(price, filled_ub, _LNS_ROUNDS, deadline)
+            eng.fill(deadline, replan=False)
+        if eng.filled < filled_ub:
+            eng.fill(deadline, replan=True)
+        if _better(saved, eng):
+            eng = saved
     return eng, caps, filled_ub, price
 
 
@@ -1980,17 +2266,108 @@ def _improve(eng: _Engine, filled_ub: int, bounds: Figures, deadline: float) -> 
     eng.improve(False, bounds.spread, deadline)
     if eng.filled < filled_ub and eng.fill(deadline, replan=True):
         eng.improve(False, bounds.spread, deadline)
+    # the plain weekend moves first (they settle most RTs); steering where they stall
     eng.improve(True, bounds.weekend_spread, deadline)
+    if eng.objective()[2] > bounds.weekend_spread:
+        _steer_weekend(eng, bounds.weekend_spread, deadline)
 
 
-def _bounds(eng: _Engine, caps: list[int], filled_ub: int, deadline: float) -> Figures:
+def _steer_weekend(eng: _Engine, bound: int, deadline: float) -> None:
+    """Narrow the weekend spread by steering toward windows of weekend loads.
+
+    For the next spread down, every window of weekend loads that some window of
+    loads (as wide as the roster's spread) leaves possible for counts adding up
+    to the places filled becomes, nearest first, the search's target
+    (``w_target``); moves are kept while they bring weekend loads into it.
+    """
+    if not eng.H or eng.objective()[2] <= bound:
+        return
+    tables = [eng.weekend_range(h) for h in range(eng.H)]
+    prior, prior_w = eng.prior, eng.prior_w
+    w_floor = max(pw + min(lo for lo, _ in t) for pw, t in zip(prior_w, tables, strict=True))
+    w_ceiling = min(pw + max(hi for _, hi in t) for pw, t in zip(prior_w, tables, strict=True))
+    try:
+        while time.perf_counter() < deadline:
+            spread, _, weekend, _ = eng.objective()
+            k = weekend - 1
+            if k < bound:
+                return
+            top = min(p + len(t) - 1 for p, t in zip(prior, tables, strict=True))
+            windows: list[tuple[int, list[tuple[int, int, int, int]]]] = []
+            for w_low in range(w_floor - k, w_ceiling + 1):
+                for low in range(max(prior) - spread, top + 1):
+                    ranges = _count_ranges(
+                        prior, prior_w, tables, low, low + spread, w_low, w_low + k
+                    )
+                    if ranges is not None and (
+                        sum(r[0] for r in ranges) <= eng.filled <= sum(r[1] for r in ranges)
+                    ):
+                        windows.append((w_low, ranges))
+                        break
+            eng.w_target = None
+            hist = dict(eng.hist_w)
+            windows.sort(
+                key=lambda item: sum(
+                    c * (item[0] - v if v < item[0] else v - item[0] - k if v > item[0] + k else 0)
+                    for v, c in hist.items()
+                )
+            )
+            for w_low, ranges in windows:
+                eng.w_target = (w_low, w_low + k)
+                eng.w_windows = ranges
+                # a window can stall a step short: leave time for the others
+                eng.improve(True, k, _share(deadline, 0.6))
+                if eng.objective()[2] <= k or time.perf_counter() > deadline:
+                    break
+            if eng.objective()[2] > k:
+                return
+    finally:
+        eng.w_target = None
+        eng.w_windows = None
+
+
+@dataclass
+class _Proved:
+    """What earlier bound calls proved, so later ones neither repeat nor lose it.
+
+    ``spread`` bounds the optimum's spread; ``weekend[w]`` its weekend spread for
+    loads in a window of width w (it holds for every narrower window too).  A
+    bound is *final* when its relaxations found an open window at it: asking
+    again would only find that window again.
+    """
+
+    spread: int = 0
+    spread_final: bool = False
+    weekend: dict[int, int] = field(default_factory=dict)
+    weekend_final: set[int] = field(default_factory=set)
+
+
+def _bounds(
+    eng: _Engine,
+    caps: list[int],
+    filled_ub: int,
+    deadline: float,
+    known: _Proved,
+    flows: bool = True,
+) -> Figures:
     """Lower bounds on the optimum's figures, given roster ``eng`` (sharper when it
-    fills the most places any roster can, so the optimum fills as many)."""
+    fills the most places any roster can, so the optimum fills as many).
+
+    ``known`` carries what earlier calls proved (the flow checks are the costly
+    part).  Without ``flows`` the weekend bound skips its flow checks: before
+    the local search the roster's figures are far from the optimum's, and not
+    refuting a window (which takes every check) is then the common, wasted, case.
+    """
     figs = eng.figures()
     spread_lb = _spread_bound(eng.prior, caps, eng.filled, filled_ub)
     proved_fill = eng.filled == filled_ub
-    if proved_fill and figs.spread > spread_lb:
+    if proved_fill:
+        spread_lb = max(spread_lb, known.spread)
+    if proved_fill and figs.spread > spread_lb and not known.spread_final:
         spread_lb = eng.refine_spread_bound(spread_lb, figs.spread, eng.filled, caps, deadline)
+        known.spread = spread_lb
+        # only the deadline ends the search early; otherwise a window at the bound is open
+        known.spread_final = spread_lb < figs.spread and time.perf_counter() <= deadline
     weekend_caps = [eng._max_shifts(m & eng.weekend_mask) for m in eng.avail]
     weekday_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if not eng.wk[d])
     weekend_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if eng.wk[d])
@@ -1998,16 +2375,88 @@ def _bounds(eng: _Engine, caps: list[int], filled_ub: int, deadline: float) -> F
         eng.prior_w, weekend_caps, max(0, eng.filled - weekday_room), weekend_room
     )
     # the optimum's spread is at most this roster's only when its fill is optimal
-    if proved_fill and figs.weekend_spread > weekend_lb:
-        weekend_lb = _weekend_bound(
-            eng,
-            weekend_lb,
-            figs.weekend_spread,
-            range(spread_lb, figs.spread + 1),
-            range(eng.filled, filled_ub),
-            caps,
-        )
-    return Figures(eng.places - filled_ub, spread_lb, weekend_lb)
+    if proved_fill:
+        width = figs.spread
+        weekend_lb = max([weekend_lb, *(lb for w, lb in known.weekend.items() if w >= width)])
+        if figs.weekend_spread > weekend_lb and width not in known.weekend_final:
+            weekend_lb = _weekend_bound(
+                eng, weekend_lb, figs.weekend_spread, width, eng.filled, caps, deadline, flows
+            )
+            if flows:
+                known.weekend[width] = weekend_lb
+                if weekend_lb < figs.weekend_spread and time.perf_counter() <= deadline:
+                    known.weekend_final.add(width)
+    return Figures(eng.places - filled_ub, spread_lb, min(weekend_lb, figs.weekend_spread))
+
+
+def _targeted(
+    problem: Problem,
+    best: _Engine,
+    caps: list[int],
+    filled_ub: int,
+    bounds: Figures,
+    deadline: float,
+) -> _Engine:
+    """Rosters built toward load windows the bounds leave open, kept when better.
+
+    While this roster's spread (then weekend spread, the spread kept) is above
+    its bound, each window of loads (and weekend loads) one narrower whose
+    counts can add up to the places filled gets a roster built by
+    ``window_greedy``; the chains fill what it leaves empty and the local
+    search polishes it.  Tie-breaks derive from the seed.
+    """
+    prior, prior_w = best.prior, best.prior_w
+    if not best.H:
+        return best
+    tables = [best.weekend_range(h) for h in range(best.H)]
+    top = min(p + c for p, c in zip(prior, caps, strict=True))
+    w_floor = max(pw + min(lo for lo, _ in t) for pw, t in zip(prior_w, tables, strict=True))
+    w_ceiling = min(pw + max(hi for _, hi in t) for pw, t in zip(prior_w, tables, strict=True))
+    attempt = 0
+    for weekend in (False, True):
+        while True:
+            figs = best.figures()
+            if weekend:
+                width, k = figs.spread, figs.weekend_spread - 1
+                if k < bounds.weekend_spread:
+                    break
+                w_windows = [(w, w + k) for w in range(w_floor - k, w_ceiling + 1)]
+            else:
+                width = figs.spread - 1
+                if width < bounds.spread:
+                    break
+                w_windows = [(-(1 << 20), 1 << 20)]
+            found = False
+            for low in range(max(prior) - width, top + 1):
+                for w_low, w_high in w_windows:
+                    if time.perf_counter() > deadline:
+                        return best
+                    windows = _count_ranges(prior, prior_w, tables, low, low + width, w_low, w_high)
+                    if windows is None:
+                        continue
+                    if not sum(w[0] for w in windows) <= best.filled <= sum(w[1] for w in windows):
+                        continue
+                    attempt += 1
+                    other = _Engine(problem, _RESTARTS + 100 + attempt)
+                    other.window_greedy(windows)
+                    other.fill(deadline, replan=False)
+                    if other.filled < best.filled:
+                        other.fill(deadline, replan=True)
+                    _improve(other, filled_ub, bounds, deadline)
+                    if _better(other, best):
+                        best, found = other, True
+                        break
+                if found:
+                    break
+            if not found:
+                break
+    return best
+
+
+def _share(deadline: float, fraction: float) -> float:
+    """A deadline ``fraction`` of the way from now to ``deadline``."""
+    now = time.perf_counter()
+    return now + fraction * max(0.0, deadline - now)
 
 
 def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
@@ -2019,13 +2468,20 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
     budget does; a search cut short by the budget may end elsewhere on a slower
     machine (still valid, with honest bounds).
     """
-    deadline = time.perf_counter() + time_budget_s
+    started = time.perf_counter()
+    final = started + time_budget_s
+    # the search leaves the last part of the budget to the bounds of its best roster
+    deadline = started + 0.97 * time_budget_s
+    known = _Proved()
     best, caps, filled_ub, price = _construct(problem, deadline)
-    bounds = _bounds(best, caps, filled_ub, deadline)
+    bounds = _bounds(best, caps, filled_ub, started + 0.15 * time_budget_s, known, flows=False)
     _improve(best, filled_ub, bounds, deadline)
-    bounds = _bounds(best, caps, filled_ub, deadline)
+    # a share of what is left: the bounds may end the search here
+    bounds = _bounds(best, caps, filled_ub, _share(deadline, 0.15), known)
+    # other starts, then rosters built toward the windows the bounds leave open
+    restarts = _share(deadline, 0.7)
     for start in range(1, _STARTS):
-        if best.figures() == bounds or time.perf_counter() > deadline:
+        if best.figures() == bounds or time.perf_counter() > restarts:
             break
         if price is None:
             other = _Engine(problem, _RESTARTS + start)
@@ -2034,10 +2490,13 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
         else:
             other = _priced_start(problem, _RESTARTS + start, price, deadline)
         other.thorough = False
-        _improve(other, filled_ub, bounds, deadline)
+        _improve(other, filled_ub, bounds, restarts)
         if _better(other, best):
             best = other
-            bounds = _bounds(best, caps, filled_ub, deadline)
+            bounds = _bounds(best, caps, filled_ub, final, known)
+    if best.figures() != bounds and time.perf_counter() < deadline:
+        best = _targeted(problem, best, caps, filled_ub, bounds, deadline)
+        bounds = _bounds(best, caps, filled_ub, final, known)
     if not best.roster_is_valid():  # never expected; a plain greedy roster is always valid
         best = _Engine(problem)
         best.greedy(0)

@@ -131,3 +131,24 @@ def test_figures_are_optimal_by_brute_bound(problem: dict[str, Any]) -> None:
     other_key = (other.unfilled, other.spread, other.weekend_spread)
     if solution.proved_optimal:
         assert key <= other_key
+
+
+@settings(max_examples=60, deadline=None)
+@given(problems(), st.randoms(use_true_random=False))
+def test_window_construction_keeps_every_hard_rule(
+    problem: dict[str, Any], rnd: random.Random
+) -> None:
+    # Whatever windows it aims at (even impossible ones), the construction toward
+    # load windows must build a valid roster on its own, not rely on the final guard.
+    from app.rostering.solver import _Engine
+
+    engine = _Engine(parse_problem(problem))
+    windows = []
+    for _ in range(engine.H):
+        lo, w_lo = rnd.randint(0, 8), rnd.randint(0, 4)
+        windows.append((lo, lo + rnd.randint(0, 4), w_lo, w_lo + rnd.randint(0, 3)))
+    engine.window_greedy(windows)
+    assert engine.roster_is_valid()
+    for h, (_, hi, _, w_hi) in enumerate(windows):
+        assert engine.sched[h].bit_count() <= hi
+        assert (engine.sched[h] & engine.weekend_mask).bit_count() <= w_hi

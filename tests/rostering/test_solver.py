@@ -101,7 +101,8 @@ def test_single_greedy_pass_is_worse_than_the_solver_somewhere() -> None:
         engine = _Engine(problem)
         engine.greedy(0)
         greedy = engine.figures()
-        best = solve(problem).metrics
+        # A generous budget: on a loaded machine 200 ms can end before the search does.
+        best = solve(problem, time_budget_s=2.0).metrics
         greedy_key = (greedy.unfilled, greedy.spread, greedy.weekend_spread)
         assert (best.unfilled, best.spread, best.weekend_spread) <= greedy_key
         worse += (best.unfilled, best.spread, best.weekend_spread) < greedy_key

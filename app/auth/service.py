@@ -84,6 +84,11 @@ class NotRTHead(Forbidden):
     message = N_("Only the RT head of this RT can hand it over.")
 
 
+class SuccessorNotInRT(Invalid):
+    code = "successor_not_in_rt"
+    message = N_("Choose someone of this RT.")
+
+
 class SameSuccessor(Invalid):
     code = "successor_is_self"
     message = N_("The successor must be someone else.")
@@ -507,6 +512,8 @@ def hand_over(
         raise NotRTHead(field="area_id")
     if successor.id == principal.user.id:
         raise SameSuccessor(field="successor_user_id")
+    if not any(p.startswith(rt.path) for p in user_area_paths(session, successor.id)):
+        raise SuccessorNotInRT(field="successor_user_id")
     session.delete(current)
     session.flush()
     new = Grant(

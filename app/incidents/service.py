@@ -9,6 +9,7 @@ reporter follows the report with a receipt whose hash alone is stored.
 
 import hashlib
 import io
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -133,6 +134,15 @@ class LogNotInRT(Invalid):
     message = N_("That night's log belongs to another RT.")
 
 
+# As secrets.token_urlsafe(24) makes them: 32 URL-safe characters, 192 random bits.
+RECEIPT = re.compile(r"[A-Za-z0-9_-]{32}")
+
+
+class BadReceipt(Invalid):
+    code = "bad_receipt"
+    message = N_("A receipt is 32 letters, digits, '-' or '_'.")
+
+
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -171,9 +181,18 @@ def _count_toward_limit(session: Session, rt: Area, hour: datetime) -> None:
 
 
 def file_report(
-    session: Session, principal: Principal, rt: Area, data: IncidentCreate, now: datetime
+    session: Session,
+    principal: Principal,
+    rt: Area,
+    data: IncidentCreate,
+    now: datetime,
+    receipt: str | None = None,
 ) -> tuple[Incident, str | None]:
-    """File a report; an anonymous one returns the receipt, shown to the reporter only once."""
+    """File a report; an anonymous one returns the receipt, shown to the reporter only once.
+
+    A phone may bring the receipt it made and kept before sending (``receipt``), so a lost
+    answer does not lose the reporter's only key to the report.
+    """
     anonymous = data.privacy == Privacy.anonymous
     # An anonymous report's times are kept to the hour, so they cannot be lined up
     # with the reporter's other traces.
@@ -186,7 +205,9 @@ def file_report(
         log = session.get(NightLog, data.night_log_id)
         if log is None or log.rt_id != rt.id:
             raise LogNotInRT(field="night_log_id")
-    receipt = secrets.token_urlsafe(24) if anonymous else None
+    if receipt is not None and not RECEIPT.fullmatch(receipt):
+        raise BadReceipt(field="receipt")
+    receipt = (receipt or secrets.token_urlsafe(24)) if anonymous else None
     incident = Incident(
         rt_id=rt.id,
         category=data.category,

@@ -794,17 +794,20 @@ def household_turns(
     ]
 
 
-def night_on(session: Session, rt: Area, day: date) -> RosterNight | None:
-    """The RT's published night of a date, if it patrols then."""
-    return session.scalar(
+def tonight(session: Session, rt: Area, now: datetime) -> RosterNight | None:
+    """The RT's published night under way now (still "tonight" at 01:30), else this evening's."""
+    published = (
         select(RosterNight)
         .join(Roster, Roster.id == RosterNight.roster_id)
-        .where(
-            Roster.rt_id == rt.id,
-            Roster.status == RosterStatus.published,
-            RosterNight.night_date == day,
-        )
+        .where(Roster.rt_id == rt.id, Roster.status == RosterStatus.published)
     )
+    running = session.scalar(
+        published.where(RosterNight.starts_at <= now, RosterNight.ends_at > now)
+    )
+    if running is not None:
+        return running
+    today = now.astimezone(ZoneInfo(rt.timezone)).date()
+    return session.scalar(published.where(RosterNight.night_date == today))
 
 
 def get_fine(session: Session, fine_id: int) -> Fine:

@@ -89,8 +89,14 @@ def csrf_seed(request: Request) -> str:
 
 
 def csrf_token(request: Request) -> str:
+    """The form token: the visitor's CSRF cookie and their session, signed together.
+
+    Tied to the session, a form kept on a shared phone is refused once someone else
+    has signed in there, instead of being sent under their name.
+    """
     key = settings_of(request).secret_key.encode()
-    return hmac.new(key, b"csrf|" + csrf_seed(request).encode(), hashlib.sha256).hexdigest()
+    bound = f"csrf|{csrf_seed(request)}|{request.cookies.get(SESSION_COOKIE, '')}"
+    return hmac.new(key, bound.encode(), hashlib.sha256).hexdigest()
 
 
 def check_csrf(request: Request, sent: str | None) -> None:

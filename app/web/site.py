@@ -1,7 +1,7 @@
 """Wiring the pages into the app: static files, security headers, error pages."""
 
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -64,7 +64,10 @@ class PageHeaders:
                     headers.append((b"cache-control", b"no-store"))
                 seed = scope.get("state", {}).get("csrf_seed")
                 if seed and CSRF_COOKIE not in request.cookies:
-                    cookie = f"{CSRF_COOKIE}={seed}; Path=/; HttpOnly; SameSite=Lax"
+                    # It outlives a browser restart: forms kept offline still match it.
+                    cookie = (
+                        f"{CSRF_COOKIE}={seed}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax"
+                    )
                     if secure_cookies(request):
                         cookie += "; Secure"
                     headers.append((b"set-cookie", cookie.encode()))
@@ -91,6 +94,11 @@ def page_errors(request: Request, exc: Exception) -> Response | None:
         target = request.url.path
         if request.url.query:
             target += "?" + request.url.query
+        if request.method != "GET":
+            # Back to the page the form was on, not to the form's action.
+            referer = urlsplit(request.headers.get("referer", ""))
+            same_site = referer.netloc in ("", request.url.netloc)
+            target = referer.path if same_site and referer.path.startswith("/") else "/"
         return RedirectResponse(f"/masuk?next={quote(target)}", status_code=303)
     lang = page_language(request)
     if isinstance(exc, DomainError):

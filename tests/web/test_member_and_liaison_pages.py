@@ -277,3 +277,37 @@ def test_offer_a_night_and_a_neighbour_swaps_for_it(
     session.expire_all()
     assert session.get(Assignment, mine.id).household_id == their_house  # type: ignore[union-attr]
     assert session.get(Assignment, theirs.id).household_id == my_house  # type: ignore[union-attr]
+
+
+def test_the_phone_keeps_the_receipt_it_made_even_when_the_answer_is_lost(
+    client: TestClient, session: Session, clock: FixedClock, world: RTWorld, night: Night
+) -> None:
+    phone = _phone(client, session, night.member, clock)
+    form_page = phone.get("/saya/laporan/baru")
+    kept = "AbCdEfGhIjKlMnOpQrStUvWxYz012-_9"  # made on the phone before sending
+    form = {
+        "csrf": csrf_of(form_page.text),
+        "idempotency_key": "anon-1",
+        "category": "mencurigakan",
+        "severity": "sedang",
+        "privacy": "anonymous",
+        "description": "Lampu jalan dirusak",
+        "receipt": kept,
+    }
+    first = phone.post(f"/rt/{world.rt.id}/laporan", data=form)
+    assert first.status_code == 200
+    assert f'data-receipt="{kept}"' in first.text
+    # The answer never reached the phone; it sends again with the same key.
+    again = phone.post(f"/rt/{world.rt.id}/laporan", data=form)
+    assert again.status_code == 303
+    assert session.scalar(select(func.count()).select_from(Incident)) == 1
+    lookup = phone.get("/laporan/tanda-terima")
+    status = phone.post(
+        "/laporan/tanda-terima", data={"csrf": csrf_of(lookup.text), "receipt": kept}
+    )
+    assert status.status_code == 200
+    weak = phone.post(
+        f"/rt/{world.rt.id}/laporan",
+        data=form | {"idempotency_key": "anon-2", "receipt": "short"},
+    )
+    assert weak.status_code == 422

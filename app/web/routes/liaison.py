@@ -40,7 +40,8 @@ ACTIONS = {
 }
 
 SummaryReader = Annotated[Principal, Depends(page_require(Permission.read_summary, AREA))]
-ReportsReader = Annotated[Principal, Depends(page_require(Permission.read_reports, AREA))]
+# Open reports of a whole area, hidden ones and severities included: the liaison's view.
+ReportsReader = Annotated[Principal, Depends(page_require(Permission.act_on_reports, AREA))]
 ReportReader = Annotated[Principal, Depends(page_require(Permission.read_reports, INCIDENT))]
 ReportActor = Annotated[Principal, Depends(page_require(Permission.act_on_reports, INCIDENT))]
 

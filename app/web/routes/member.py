@@ -83,19 +83,14 @@ def my_nights(
     turns = patrols.household_turns(
         session, household.id, today - timedelta(days=1), today + timedelta(days=MY_NIGHTS_DAYS)
     )
-    offers = []
-    for roster in rostering.list_rosters(session, rt):
-        if roster.status == RosterStatus.published:
-            offers += [
-                o for o in swaps.open_offers(session, roster, now) if o.household_id != household.id
-            ]
-    offered = {o.assignment_id for o in offers} | {
-        o.assignment_id
+    open_now = [
+        o
         for roster in rostering.list_rosters(session, rt)
         if roster.status == RosterStatus.published
         for o in swaps.open_offers(session, roster, now)
-        if o.household_id == household.id
-    }
+    ]
+    offers = [o for o in open_now if o.household_id != household.id]
+    offered = {o.assignment_id for o in open_now if o.household_id == household.id}
     dates = {o.id: swaps.get_assignment(session, o.assignment_id).night_date for o in offers}
     houses = dict(
         session.execute(
@@ -112,7 +107,7 @@ def my_nights(
         household=household,
         rt=rt,
         turns=turns,
-        tonight=patrols.night_on(session, rt, today),
+        tonight=patrols.tonight(session, rt, now),
         offers=offers,
         offered=offered,
         dates=dates,
@@ -392,6 +387,7 @@ def report_file(
     """File a report, with a photo if one was taken; anonymous ones get a receipt, once."""
     rt = households.require_rt(areas.get_area(session, area_id))
     typed = fields(form, "category", "severity", "privacy", "place", "description")
+    kept_receipt = fields(form, "receipt").get("receipt") or None
     photo = upload(form, "photo")
     photo_bytes = photo.file.read(incidents.MAX_PHOTO_BYTES + 1) if photo else None
     anonymous = typed.get("privacy") == Privacy.anonymous.value
@@ -399,7 +395,9 @@ def report_file(
 
     def create() -> str:
         data = parse(IncidentCreate, typed)
-        incident, secret = incidents.file_report(session, principal, rt, data, now)
+        incident, secret = incidents.file_report(
+            session, principal, rt, data, now, receipt=kept_receipt if anonymous else None
+        )
         if photo_bytes:
             incidents.add_photo(session, incident, photo_bytes, settings_of(request).media_dir)
         if secret is not None:
@@ -441,9 +439,8 @@ def report_file(
             receipt=receipt[0],
             emergency=gettext(incidents.EMERGENCY_NOTICE, lang) if emergency else None,
         )
-    if anonymous:
-        # A resend of an anonymous report already filed: the receipt was shown the first time.
-        return redirect(request, location, flash="filed")
+    # A resend of an anonymous report already filed lands here too: its receipt was shown
+    # the first time, and the phone kept it before sending.
     return redirect(request, location, flash="filed")
 
 

@@ -14,7 +14,7 @@ from app.areas.models import Area
 from app.areas.routes import AREA
 from app.areas.schemas import AreaUpdate
 from app.auth import service as auth
-from app.auth.models import Role, SignInLink, User
+from app.auth.models import Role, SignInLink
 from app.auth.permissions import Permission
 from app.auth.routes import USER
 from app.auth.schemas import UserCreate
@@ -491,12 +491,7 @@ def hand_over(
                 raise FormInvalid(
                     {"successor_user_id": (N_("{field} is required."), {"field": "successor"})}
                 )
-            successor = session.get(User, int(chosen))
-            if successor is None or not any(
-                p.startswith(rt.path) for p in auth.user_area_paths(session, successor.id)
-            ):
-                raise FormInvalid({"successor_user_id": (N_("Choose someone of this RT."), {})})
-            auth.hand_over(session, principal, rt, successor, now)
+            auth.hand_over(session, principal, rt, auth.get_user(session, int(chosen)), now)
     except DomainError as exc:
         return refused(
             exc, lang, lambda **page: _members_page(request, session, principal, lang, rt, **page)

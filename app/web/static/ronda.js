@@ -24,9 +24,11 @@ document.addEventListener("submit", function (event) {
 // Forms marked data-offline (check-in, the night's log, a report) are sent by fetch. If the
 // phone has no signal, the form is kept in IndexedDB, files included, and sent again when
 // the signal returns. Each carries its idempotency key, so a resend never makes a second
-// record, even when the first attempt did arrive and only its answer was lost.
+// record, even when the first attempt did arrive and only its answer was lost. A kept form
+// belongs to whoever was signed in: it is sent only while they are signed in again.
 
 var OUTBOX = "ronda-outbox";
+var flushing = false;
 
 function outbox() {
   return new Promise(function (resolve, reject) {
@@ -53,6 +55,7 @@ function store(mode, work) {
 function keep(item) { return store("readwrite", function (s) { return s.put(item); }); }
 function forget(key) { return store("readwrite", function (s) { return s.delete(key); }); }
 function waiting() { return store("readonly", function (s) { return s.getAll(); }); }
+function me() { return document.body.getAttribute("data-user") || ""; }
 
 function rememberReceipt(receipt) {
   var kept = JSON.parse(localStorage.getItem("ronda.receipts") || "[]");
@@ -60,6 +63,15 @@ function rememberReceipt(receipt) {
     kept.unshift({ receipt: receipt, at: new Date().toISOString() });
     localStorage.setItem("ronda.receipts", JSON.stringify(kept));
   }
+}
+
+// An anonymous report's receipt is made here and kept before the report is sent: whatever
+// happens to the answer, the phone still holds the only key to the report.
+function newReceipt() {
+  var bytes = new Uint8Array(24);
+  crypto.getRandomValues(bytes);
+  return btoa(String.fromCharCode.apply(null, bytes))
+    .replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
 function showPending(text) {
@@ -75,47 +87,52 @@ function post(item) {
   return fetch(item.action, { method: "POST", body: body, credentials: "same-origin" });
 }
 
-// The answer to a sent form: follow its redirect, or show the page it answered with.
-function land(response) {
-  if (response.redirected) {
-    window.location.assign(response.url);
-    return Promise.resolve();
+// Stored for good (2xx, after any redirect that is not to the sign-in page)? Worth sending
+// again later (no signal, signed out, a stale form, too busy)? Or refused for good?
+function outcome(response) {
+  if (response.ok && response.url.indexOf("/masuk") === -1) return "done";
+  if (response.ok || response.status === 403 || response.status === 429 || response.status >= 500) {
+    return "later";
   }
+  return "refused";
+}
+
+// Show the page the server answered with, without loading it a second time.
+function land(response) {
   return response.text().then(function (html) {
     var page = new DOMParser().parseFromString(html, "text/html");
-    var receipt = page.querySelector("[data-receipt]");
-    if (receipt) rememberReceipt(receipt.getAttribute("data-receipt"));
     document.title = page.title;
     document.body.replaceWith(document.adoptNode(page.body));
+    if (response.redirected) history.replaceState(null, "", response.url);
+    window.scrollTo(0, 0);
+    enhance();
   });
 }
 
 function flush() {
-  if (!navigator.onLine) return Promise.resolve();
+  if (flushing || !navigator.onLine || !window.indexedDB) return Promise.resolve();
+  flushing = true;
   return waiting().then(function (items) {
-    return items.reduce(function (chain, item) {
+    var mine = items.filter(function (item) { return item.user === me(); });
+    return mine.reduce(function (chain, item) {
       return chain.then(function () {
         return post(item).then(function (response) {
-          if (response.status >= 500) return;  // the server is down: try again later
-          return forget(item.key).then(function () {
-            return response.text().then(function (html) {
-              var receipt = new DOMParser().parseFromString(html, "text/html")
-                .querySelector("[data-receipt]");
-              if (receipt) rememberReceipt(receipt.getAttribute("data-receipt"));
-            });
-          });
+          if (outcome(response) !== "later") return forget(item.key);
         }, function () { /* still no signal */ });
       });
     }, Promise.resolve());
   }).then(function () {
     return waiting().then(function (left) {
-      if (!left.length) showPending("");
+      var box = document.querySelector("[data-pending]");
+      var count = left.filter(function (item) { return item.user === me(); }).length;
+      showPending(count && box ? box.getAttribute("data-waiting") + " " + count : "");
     });
-  });
+  }).then(function () { flushing = false; }, function () { flushing = false; });
 }
 
 function position(form) {
   if (!form.hasAttribute("data-checkin") || !navigator.geolocation) return Promise.resolve();
+  if (form.elements.latitude.value) return Promise.resolve();
   return new Promise(function (resolve) {
     navigator.geolocation.getCurrentPosition(function (p) {
       form.elements.latitude.value = p.coords.latitude;
@@ -130,17 +147,30 @@ document.addEventListener("submit", function (event) {
   var form = event.target;
   if (!form.hasAttribute("data-offline") || event.defaultPrevented) return;
   event.preventDefault();
-  if (form.elements.captured_at) form.elements.captured_at.value = new Date().toISOString();
+  // Filled once per form: a second tap resends exactly the first request.
+  if (form.elements.captured_at && !form.elements.captured_at.value) {
+    form.elements.captured_at.value = new Date().toISOString();
+  }
+  var anonymous = form.querySelector("input[name=privacy][value=anonymous]:checked");
+  if (form.elements.receipt) {
+    if (anonymous && !form.elements.receipt.value) form.elements.receipt.value = newReceipt();
+    if (!anonymous) form.elements.receipt.value = "";
+    if (anonymous) rememberReceipt(form.elements.receipt.value);
+  }
   var button = form.querySelector("button[type=submit]");
   if (button) button.disabled = true;
   position(form).then(function () {
     var fields = [];
     new FormData(form).forEach(function (value, name) { fields.push([name, value]); });
     var key = form.elements.idempotency_key ? form.elements.idempotency_key.value : String(Date.now());
-    var item = { key: key, action: form.action, fields: fields, at: Date.now() };
+    var item = { key: key, action: form.action, fields: fields, user: me(), at: Date.now() };
     return post(item).then(function (response) {
-      if (response.status >= 500) throw new Error("server");
-      return land(response);
+      if (outcome(response) !== "later") return land(response);
+      // Not stored yet: keep it, and show why (signed out: the sign-in page).
+      return keep(item).then(function () {
+        if (response.status >= 500) throw new Error("server");
+        return land(response);
+      });
     }).catch(function () {
       return keep(item).then(function () {
         showPending(form.getAttribute("data-pending-text") || "…");
@@ -153,7 +183,8 @@ document.addEventListener("submit", function (event) {
 window.addEventListener("online", flush);
 window.setInterval(flush, 20000);
 
-document.addEventListener("DOMContentLoaded", function () {
+// What the page needs from the phone: receipts kept here, and what waits to be sent.
+function enhance() {
   var receipt = document.querySelector("[data-receipt]");
   if (receipt) rememberReceipt(receipt.getAttribute("data-receipt"));
   var list = document.querySelector("[data-receipts]");
@@ -168,11 +199,7 @@ document.addEventListener("DOMContentLoaded", function () {
       list.appendChild(item);
     });
   }
-  if (window.indexedDB) {
-    waiting().then(function (items) {
-      var box = document.querySelector("[data-pending]");
-      if (items.length && box) showPending(box.getAttribute("data-waiting") + " " + items.length);
-      flush();
-    });
-  }
-});
+  flush();
+}
+
+document.addEventListener("DOMContentLoaded", enhance);

@@ -29,6 +29,7 @@ from app.incidents.schemas import (
     IncidentCreate,
     IncidentRead,
     MoveRequest,
+    NoteRequest,
     ReceiptRequest,
     ReporterRead,
 )
@@ -219,6 +220,24 @@ def move_report(
         status=data.status,
         note=data.note,
         now=now,
+    )
+    return incident_read(
+        session, incident, service.sight(principal, incident, _area(session, incident)), lang
+    )
+
+
+@router.post("/incidents/{incident_id}/notes", response_model=IncidentRead)
+def add_note(
+    incident_id: PathId,
+    data: NoteRequest,
+    session: DbSession,
+    principal: Actor,
+    now: Now,
+    lang: Lang,
+) -> IncidentRead:
+    """The liaison tells the reporter something without moving the report."""
+    incident = service.add_note(
+        session, principal, service.get_incident(session, incident_id), data.note, now
     )
     return incident_read(
         session, incident, service.sight(principal, incident, _area(session, incident)), lang

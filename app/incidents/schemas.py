@@ -75,6 +75,12 @@ class FiledRead(BaseModel):
     emergency_notice: str | None = Field(description="For darurat reports: call 110")
 
 
+class NoteRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
 class MoveRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

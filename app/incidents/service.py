@@ -463,6 +463,54 @@ def move(
     return incident
 
 
+class NoteNeeded(Invalid):
+    code = "note_needed"
+    message = N_("Write the note for the reporter.")
+
+
+def add_note(
+    session: Session, principal: Principal, incident: Incident, note: str | None, now: datetime
+) -> Incident:
+    """The liaison tells the reporter something without moving the report (closed ones too)."""
+    rt = areas.get_area(session, incident.rt_id)
+    principal.check(Permission.act_on_reports, rt)
+    if not note:
+        raise NoteNeeded(field="note")
+    session.add(
+        IncidentEvent(
+            incident_id=incident.id,
+            status=incident.status,
+            note=note,
+            actor_user_id=principal.user.id,
+            at=now,
+        )
+    )
+    session.flush()
+    audit.record(
+        session,
+        actor_id=principal.user.id,
+        action="incident.note",
+        object_type="incident",
+        object_id=incident.id,
+        area_id=rt.id,
+        at=now,
+        after={"note": note},
+    )
+    reporter = reporter_of(session, incident)
+    if reporter is not None:
+        outbox.notify_user(
+            session,
+            reporter,
+            subject=N_("Your report was followed up"),
+            body=N_("Your report #{number} is now: {status}."),
+            params={"number": incident.id, "status": Msg(STATUS_WORDS[incident.status])},
+            zone=rt.timezone,
+            now=now,
+            payload={"incident_id": incident.id},
+        )
+    return incident
+
+
 def hide(
     session: Session, principal: Principal, incident: Incident, reason: str, now: datetime
 ) -> Incident:

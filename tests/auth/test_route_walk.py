@@ -226,6 +226,7 @@ BODIES |= {
     ("POST", "/api/v1/assignments/{assignment_id}/offer"): lambda w: {"note": "x"},
     ("POST", "/api/v1/offers/{offer_id}/take"): lambda w: {},
     ("PUT", "/api/v1/assignments/{assignment_id}/stand-in"): lambda w: {"name": "Joko"},
+    ("POST", "/api/v1/incidents/{incident_id}/notes"): lambda w: {"note": "kami cek"},
     ("PUT", "/api/v1/assignments/{assignment_id}/household"): lambda w: {
         "household_id": w.other_household.id
     },

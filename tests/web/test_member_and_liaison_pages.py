@@ -311,3 +311,35 @@ def test_the_phone_keeps_the_receipt_it_made_even_when_the_answer_is_lost(
         data=form | {"idempotency_key": "anon-2", "receipt": "short"},
     )
     assert weak.status_code == 422
+
+
+def test_the_liaison_sends_a_note_without_moving_the_report(
+    client: TestClient, session: Session, clock: FixedClock, world: RTWorld, night: Night
+) -> None:
+    phone = _phone(client, session, night.member, clock)
+    form_page = phone.get("/saya/laporan/baru")
+    filed = phone.post(
+        f"/rt/{world.rt.id}/laporan",
+        data={
+            "csrf": csrf_of(form_page.text),
+            "idempotency_key": "named-1",
+            "category": "keributan",
+            "severity": "rendah",
+            "privacy": "named",
+            "description": "Suara musik keras",
+        },
+    )
+    incident_id = int(filed.headers["location"].rsplit("/", 1)[1])
+    police = _phone(client, session, night.liaison, clock)
+    token = csrf_of(police.get(f"/laporan/{incident_id}").text)
+    empty = police.post(f"/laporan/{incident_id}/tindak", data={"csrf": token, "status": "note"})
+    assert empty.status_code == 422
+    noted = police.post(
+        f"/laporan/{incident_id}/tindak",
+        data={"csrf": token, "status": "note", "note": "Sudah kami tegur"},
+    )
+    assert noted.status_code == 303
+    incident = session.get(Incident, incident_id)
+    assert incident is not None
+    assert incident.status.value == "reported"
+    assert "Sudah kami tegur" in phone.get(f"/laporan/{incident_id}").text

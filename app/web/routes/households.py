@@ -181,14 +181,18 @@ def _failed_detail(
     household_id: int,
     exc: DomainError,
     typed: dict[str, str],
+    *,
+    member: bool = False,
 ) -> HTMLResponse:
     household = service.get_household(session, household_id)
-    return refused(
-        exc,
-        lang,
-        lambda **page: _detail(request, session, principal, lang, household, **page),
-        typed=typed,
-    )
+
+    def page(**context: Any) -> HTMLResponse:
+        return _detail(request, session, principal, lang, household, **context)
+
+    if member:
+        # The member form has its own fields: never mixed up with the household's phone.
+        return refused(exc, lang, page, rename=lambda name: f"member_{name}", member_form=typed)
+    return refused(exc, lang, page, typed=typed)
 
 
 @router.post("/warga/{household_id}", response_class=HTMLResponse)
@@ -255,7 +259,9 @@ def member_add(
         with attempt(session):
             location = once(session, form, scope=f"member:{household_id}", now=now, produce=create)
     except DomainError as exc:
-        return _failed_detail(request, session, principal, lang, household_id, exc, typed)
+        return _failed_detail(
+            request, session, principal, lang, household_id, exc, typed, member=True
+        )
     return redirect(request, location, flash="added")
 
 

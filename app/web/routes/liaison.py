@@ -186,6 +186,9 @@ def report_act(
     incident = incidents.get_incident(session, incident_id)
     try:
         with attempt(session):
+            if typed.get("status") == "note":
+                incidents.add_note(session, principal, incident, typed.get("note") or None, now)
+                return redirect(request, f"/laporan/{incident_id}", flash="updated")
             try:
                 status = IncidentStatus(typed.get("status", ""))
             except ValueError:

@@ -244,9 +244,13 @@ def _night_failed(
     lang: str,
     night_id: int,
     exc: DomainError,
+    typed: dict[str, str] | None = None,
 ) -> HTMLResponse:
     return refused(
-        exc, lang, lambda **page: _night_page(request, session, principal, lang, night_id, **page)
+        exc,
+        lang,
+        lambda **page: _night_page(request, session, principal, lang, night_id, **page),
+        form=typed or {},
     )
 
 
@@ -325,7 +329,7 @@ def add_entry(
                 session, form, scope=f"log:{night_id}:{principal.user.id}", now=now, produce=create
             )
     except DomainError as exc:
-        return _night_failed(request, session, principal, lang, night_id, exc)
+        return _night_failed(request, session, principal, lang, night_id, exc, typed)
     return redirect(request, location, flash="logged")
 
 

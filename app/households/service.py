@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 from app.areas import service as areas
 from app.areas.models import Area, AreaKind
 from app.audit import service as audit
-from app.auth.models import Grant, Role
+from app.auth import service as auth
+from app.auth.models import Grant, Role, User
 from app.auth.permissions import Permission
 from app.auth.service import Principal
+from app.config import Settings
 from app.errors import Conflict, Forbidden, Invalid, NotFound
 from app.households.models import AwayPeriod, Household, HouseholdStatus, Member
 from app.households.schemas import (
@@ -505,3 +507,38 @@ def remove_away(session: Session, away: AwayPeriod, *, actor_id: int | None, now
     )
     session.delete(away)
     session.flush()
+
+
+def create_member_account(
+    session: Session,
+    settings: Settings,
+    principal: Principal,
+    household: Household,
+    *,
+    username: str,
+    full_name: str,
+    language: str,
+    now: datetime,
+) -> User:
+    """An account for a new member of a household: a member of its RT, signing in by link."""
+    rt = areas.get_area(session, household.rt_id)
+    user = auth.create_user(
+        session,
+        settings,
+        username=username,
+        full_name=full_name,
+        password=None,
+        phone=None,
+        language=language,
+        now=now,
+        actor_id=principal.user.id,
+    )
+    auth.grant(session, user=user, role=Role.member, area=rt, granted_by=principal, now=now)
+    add_member(
+        session,
+        household,
+        MemberCreate(name=full_name, user_id=user.id),
+        actor_id=principal.user.id,
+        now=now,
+    )
+    return user

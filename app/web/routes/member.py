@@ -128,8 +128,13 @@ def offer_turn(
 ) -> Response:
     """Put my turn on offer; a neighbour may take it, or swap one of theirs."""
     note = fields(form, "note").get("note") or None
-    swaps.offer(session, principal, swaps.get_assignment(session, assignment_id), note, now)
-    return redirect(request, "/saya", flash="offered")
+
+    def create() -> str:
+        swaps.offer(session, principal, swaps.get_assignment(session, assignment_id), note, now)
+        return "/saya"
+
+    location = once(session, form, scope=f"offer:{assignment_id}", now=now, produce=create)
+    return redirect(request, location, flash="offered")
 
 
 @router.post("/tawaran/{offer_id}/ambil", response_class=HTMLResponse)
@@ -143,16 +148,22 @@ def take_offer(
 ) -> Response:
     """Take a neighbour's night, or swap it for one of mine."""
     mine = str(form.get("swap_assignment_id") or "")
-    found = swaps.get_offer(session, offer_id)
-    swaps.take(
-        session,
-        principal,
-        found,
-        household_id=None,
-        swap_assignment_id=int(mine) if mine.isdigit() else None,
-        now=now,
+
+    def take() -> str:
+        swaps.take(
+            session,
+            principal,
+            swaps.get_offer(session, offer_id),
+            household_id=None,
+            swap_assignment_id=int(mine) if mine.isdigit() else None,
+            now=now,
+        )
+        return "/saya"
+
+    location = once(
+        session, form, scope=f"take:{offer_id}:{principal.user.id}", now=now, produce=take
     )
-    return redirect(request, "/saya", flash="taken")
+    return redirect(request, location, flash="taken")
 
 
 @router.post("/saya/kalender", response_class=HTMLResponse, dependencies=[CSRF])

@@ -16,14 +16,14 @@ from app.auth.permissions import Permission
 from app.auth.service import Principal
 from app.db import DbSession
 from app.deps import Now, PathId
-from app.errors import DomainError
+from app.errors import DomainError, NotFound
 from app.households import service as households
 from app.households.models import Household, HouseholdStatus
 from app.rostering import calendar, exports, service, swaps
 from app.rostering.models import Roster, RosterStatus
 from app.rostering.routes import ASSIGNMENT, OFFER, ROSTER
 from app.rostering.schemas import DraftRequest, TurnMove
-from app.web.forms import CSRF, Form, attempt, fields, parse
+from app.web.forms import CSRF, Form, attempt, fields, once, parse
 from app.web.render import failed, redirect, refused, render
 from app.web.session import PageLang, page_require
 from app.web.site import PRINT_CSP
@@ -344,22 +344,25 @@ def swap_requests(
     )
 
 
-@router.post("/tukar/{offer_id}/{decision}", response_class=HTMLResponse, dependencies=[CSRF])
+@router.post("/tukar/{offer_id}/{decision}", response_class=HTMLResponse)
 def swap_decide(
     request: Request,
     offer_id: PathId,
     decision: str,
+    form: Form,
     session: DbSession,
     principal: OfferDecider,
     now: Now,
 ) -> Response:
+    """Approve or refuse a swap; a resent decision answers as the first one did."""
     found = swaps.get_offer(session, offer_id)
     rt_id = service.get_roster(session, found.roster_id).rt_id
     if decision not in ("setujui", "tolak"):
-        from app.errors import NotFound
-
         raise NotFound()
-    swaps.decide(session, principal, found, approve=decision == "setujui", now=now)
-    return redirect(
-        request, f"/rt/{rt_id}/tukar", flash="approved" if decision == "setujui" else "refused"
-    )
+
+    def decide() -> str:
+        swaps.decide(session, principal, found, approve=decision == "setujui", now=now)
+        return f"/rt/{rt_id}/tukar"
+
+    location = once(session, form, scope=f"decide:{offer_id}", now=now, produce=decide)
+    return redirect(request, location, flash="approved" if decision == "setujui" else "refused")

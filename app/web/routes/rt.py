@@ -14,7 +14,7 @@ from app.areas.models import Area
 from app.areas.routes import AREA
 from app.areas.schemas import AreaUpdate
 from app.auth import service as auth
-from app.auth.models import Role, SignInLink
+from app.auth.models import SignInLink
 from app.auth.permissions import Permission
 from app.auth.routes import USER
 from app.auth.schemas import UserCreate
@@ -24,7 +24,6 @@ from app.deps import Now, PathId
 from app.errors import DomainError
 from app.households import service as households
 from app.households.models import Household, Member
-from app.households.schemas import MemberCreate
 from app.i18n import N_, gettext
 from app.patrols import service as patrols
 from app.patrols.routes import FINE
@@ -391,26 +390,17 @@ def member_account(
                 "language": lang,
             },
         )
-        user = auth.create_user(
+        user = households.create_member_account(
             session,
             settings_of(request),
+            principal,
+            household,
             username=data.username,
             full_name=data.full_name,
-            password=None,
-            phone=None,
             language=lang,
             now=now,
-            actor_id=principal.user.id,
         )
-        auth.grant(session, user=user, role=Role.member, area=rt, granted_by=principal, now=now)
-        member = households.add_member(
-            session,
-            household,
-            MemberCreate(name=data.full_name, user_id=user.id),
-            actor_id=principal.user.id,
-            now=now,
-        )
-        return f"/rt/{area_id}/anggota#u{member.user_id}"
+        return f"/rt/{area_id}/anggota#u{user.id}"
 
     try:
         with attempt(session):

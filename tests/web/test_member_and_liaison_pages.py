@@ -331,7 +331,12 @@ def test_the_liaison_sends_a_note_without_moving_the_report(
     )
     incident_id = int(filed.headers["location"].rsplit("/", 1)[1])
     police = _phone(client, session, night.liaison, clock)
-    token = csrf_of(police.get(f"/laporan/{incident_id}").text)
+    page = police.get(f"/laporan/{incident_id}").text
+    assert 'name="status" value="note"' in page
+    assert 'name="status" value="acknowledged"' in page
+    # The reporter reads the report but has no buttons to answer it.
+    assert 'name="status"' not in phone.get(f"/laporan/{incident_id}").text
+    token = csrf_of(page)
     empty = police.post(f"/laporan/{incident_id}/tindak", data={"csrf": token, "status": "note"})
     assert empty.status_code == 422
     noted = police.post(

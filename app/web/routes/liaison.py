@@ -146,6 +146,7 @@ def _report_page(
         reporter=more.reporter if seen.reporter else None,
         events=more.trail if seen.contents else [],
         photo_ids=more.photo_ids if seen.contents else [],
+        acts=acts,
         next_steps=[
             (s.value, gettext(ACTIONS[s], lang))
             for s in ACTIONS

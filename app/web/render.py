@@ -20,7 +20,7 @@ from app.auth.service import Principal
 from app.errors import DomainError
 from app.i18n import N_, Language, gettext
 from app.web.forms import messages
-from app.web.session import FLASH_COOKIE, csrf_token, set_cookie
+from app.web.session import FLASH_COOKIE, csrf_token, secure_cookies, set_cookie
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates" / "web"
 PAGES = Environment(
@@ -179,6 +179,33 @@ def refused(
     message, per_field = messages(error, lang)
     response = page(error=message, errors={rename(k): v for k, v in per_field.items()}, **context)
     response.status_code = error.status_code
+    return response
+
+
+ONCE_COOKIE = "ronda_once"
+
+
+def redirect_once(request: Request, url: str, secret: str) -> RedirectResponse:
+    """Post/Redirect/Get for a secret shown once: the next page reads it, and it is gone.
+
+    A reload of that page then shows nothing, rather than making (and so killing) another.
+    """
+    response = RedirectResponse(url, status_code=303)
+    response.set_cookie(
+        ONCE_COOKIE,
+        secret,
+        max_age=300,
+        path=url,
+        httponly=True,
+        samesite="strict",
+        secure=secure_cookies(request),
+    )
+    return response
+
+
+def shown_once(request: Request, response: HTMLResponse) -> HTMLResponse:
+    """Forget the secret a page has just shown."""
+    response.delete_cookie(ONCE_COOKIE, path=request.url.path)
     return response
 
 

@@ -482,6 +482,7 @@ PAGE_NO_OBJECT = {
     ("GET", "/saya/laporan"),
     ("GET", "/saya/laporan/baru"),
     ("POST", "/saya/kalender"),
+    ("GET", "/saya/kalender"),
     ("POST", "/keluar"),
 }
 

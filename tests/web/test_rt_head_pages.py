@@ -297,7 +297,12 @@ def test_sign_in_links_are_issued_shown_once_and_revoked(
     assert made.status_code == 303
     listed = page_client.get(f"/rt/{world.rt.id}/anggota")
     user_id = re.search(r'id="u(\d+)"><strong>Mas Eko', listed.text).group(1)  # type: ignore[union-attr]
-    issued = page_client.post(f"/pengguna/{user_id}/tautan", data={"csrf": token})
+    made_link = page_client.post(f"/pengguna/{user_id}/tautan", data={"csrf": token})
+    assert made_link.status_code == 303
+    issued = page_client.get(made_link.headers["location"])
+    # Shown once: a reload shows no link, and makes no new one.
+    again_page = page_client.get(made_link.headers["location"])
+    assert "/masuk/" not in again_page.text
     link = re.search(
         r'<p class="secret" id="link">http://testserver(/masuk/[^<]+)</p>', issued.text
     )

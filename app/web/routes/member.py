@@ -34,7 +34,7 @@ from app.rostering import service as rostering
 from app.rostering.models import RosterStatus
 from app.rostering.routes import ASSIGNMENT, OFFER
 from app.web.forms import CSRF, Form, FormInvalid, attempt, fields, once, parse, upload
-from app.web.render import failed, redirect, refused, render
+from app.web.render import ONCE_COOKIE, failed, redirect, redirect_once, refused, render, shown_once
 from app.web.session import PageLang, SignedInPage, page_require, settings_of
 
 router = APIRouter(include_in_schema=False)
@@ -166,23 +166,30 @@ def take_offer(
     return redirect(request, location, flash="taken")
 
 
-@router.post("/saya/kalender", response_class=HTMLResponse, dependencies=[CSRF])
+@router.post("/saya/kalender", dependencies=[CSRF])
 def my_calendar(
-    request: Request, session: DbSession, principal: SignedInPage, now: Now, lang: PageLang
+    request: Request, session: DbSession, principal: SignedInPage, now: Now
 ) -> Response:
     """A new secret calendar address for my household's turns (the old one stops)."""
     household = _household(session, principal)
     rt = areas.get_area(session, household.rt_id)
     _feed, secret = exports.create_feed(session, rt, household, actor_id=principal.user.id, now=now)
-    url = f"{str(request.base_url).rstrip('/')}/ical/{secret}.ics"
-    return render(
+    return redirect_once(request, "/saya/kalender", secret)
+
+
+@router.get("/saya/kalender", response_class=HTMLResponse)
+def my_calendar_shown(request: Request, principal: SignedInPage, lang: PageLang) -> Response:
+    secret = request.cookies.get(ONCE_COOKIE)
+    url = f"{str(request.base_url).rstrip('/')}/ical/{secret}.ics" if secret else None
+    page = render(
         request,
         "calendar_feed.html",
         lang=lang,
         principal=principal,
         url=url,
-        webcal="webcal://" + url.split("://", 1)[1],
+        webcal="webcal://" + url.split("://", 1)[1] if url else None,
     )
+    return shown_once(request, page)
 
 
 @router.get("/saya/buku", response_class=HTMLResponse)

@@ -3,6 +3,7 @@ sign-in links, and handing the RT over."""
 
 from datetime import timedelta
 from typing import Annotated, Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -34,7 +35,7 @@ from app.rostering.models import AssignmentStatus
 from app.rostering.routes import ASSIGNMENT, OVERRIDE
 from app.rostering.schemas import OverrideCreate
 from app.web.forms import CSRF, Form, FormInvalid, attempt, fields, once, parse
-from app.web.render import failed, redirect, refused, render
+from app.web.render import ONCE_COOKIE, failed, redirect, redirect_once, refused, render, shown_once
 from app.web.session import PageLang, page_require, settings_of
 
 router = APIRouter(include_in_schema=False)
@@ -415,25 +416,27 @@ def member_account(
     return redirect(request, location, flash="added")
 
 
-@router.post("/pengguna/{user_id}/tautan", response_class=HTMLResponse, dependencies=[CSRF])
+@router.post("/pengguna/{user_id}/tautan", dependencies=[CSRF])
 def link_issue(
-    request: Request,
-    user_id: PathId,
-    session: DbSession,
-    principal: UserManager,
-    now: Now,
-    lang: PageLang,
+    request: Request, user_id: PathId, session: DbSession, principal: UserManager, now: Now
 ) -> Response:
-    """Issue or rotate a member's link; shown once, here, to send by WhatsApp."""
+    """Issue or rotate a member's link; the next page shows it once, to send by WhatsApp."""
     user = auth.get_user(session, user_id)
     secret = auth.issue_sign_in_link(session, user, actor_id=principal.user.id, now=now)
-    link = f"{str(request.base_url).rstrip('/')}/masuk/{secret}"
-    from urllib.parse import quote
+    return redirect_once(request, f"/pengguna/{user_id}/tautan", secret)
 
+
+@router.get("/pengguna/{user_id}/tautan", response_class=HTMLResponse)
+def link_shown(
+    request: Request, user_id: PathId, session: DbSession, principal: UserManager, lang: PageLang
+) -> Response:
+    user = auth.get_user(session, user_id)
+    secret = request.cookies.get(ONCE_COOKIE)
+    link = f"{str(request.base_url).rstrip('/')}/masuk/{secret}" if secret else None
     message = gettext(
         N_("Your Ronda sign-in link (keep it to yourself): {link}"), user.language, link=link
     )
-    return render(
+    page = render(
         request,
         "link_issued.html",
         lang=lang,
@@ -441,8 +444,8 @@ def link_issue(
         user=user,
         link=link,
         share=f"https://wa.me/{(user.phone or '').lstrip('+')}?text={quote(message)}",
-        back=request.headers.get("referer", "/"),
     )
+    return shown_once(request, page)
 
 
 @router.post("/pengguna/{user_id}/tautan/cabut")

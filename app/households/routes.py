@@ -93,7 +93,7 @@ def list_households(
     away_on: Annotated[date | None, Query(description="Only those away on this date")] = None,
 ) -> Page[HouseholdRead]:
     """The households of an RT; a fellow member sees names only."""
-    rt = service.require_rt(areas.get_area(session, area_id))
+    rt = service.get_rt(session, area_id)
     rows, total = service.list_households(
         session,
         rt,
@@ -150,7 +150,7 @@ def export_households(
     headers: Literal["id", "en"] | None = None,
 ) -> Response:
     """The RT's households and members as CSV (headers in the request's language)."""
-    rt = service.require_rt(areas.get_area(session, area_id))
+    rt = service.get_rt(session, area_id)
     text = importing.export_households(session, rt, headers or lang)
     return Response(
         content=text,

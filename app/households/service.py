@@ -103,6 +103,11 @@ def require_rt(area: Area) -> Area:
     return area
 
 
+def get_rt(session: Session, area_id: int) -> Area:
+    """The RT with this id; any other area is refused as not an RT."""
+    return require_rt(areas.get_area(session, area_id))
+
+
 def get_household(session: Session, household_id: int) -> Household:
     """Return the household or raise ``HouseholdNotFound``."""
     found = session.get(Household, household_id)

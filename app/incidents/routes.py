@@ -98,10 +98,6 @@ def incident_read(
     )
 
 
-def _rt(session: DbSession, area_id: int) -> Area:
-    return households.require_rt(areas.get_area(session, area_id))
-
-
 @router.get("/incident-categories", response_model=list[CategoryRead])
 def categories(lang: Lang, _: AnyReader) -> list[CategoryRead]:
     """The report categories, labelled in the reader's language."""
@@ -120,7 +116,7 @@ def file_report(
     key: IdempotencyKey = None,
 ) -> Any:
     """Report an incident: named, confidential (only the liaison sees who) or anonymous."""
-    rt = _rt(session, area_id)
+    rt = households.get_rt(session, area_id)
 
     def produce() -> FiledRead:
         incident, receipt = service.file_report(session, principal, rt, data, now)
@@ -158,7 +154,7 @@ def list_reports(
     page: Annotated[PageParams, Depends(page_params)],
 ) -> Page[IncidentRead]:
     """The RT's reports: in full for its heads and the liaison, as a summary for residents."""
-    rt = _rt(session, area_id)
+    rt = households.get_rt(session, area_id)
     rows, total = service.visible_incidents(
         session, principal, rt, limit=page.limit, offset=page.offset
     )

@@ -358,6 +358,18 @@ def open_reports(session: Session, area: Area, now: datetime, limit: int = 200) 
     return sorted(found, key=lambda r: (SEVERITY_RANK[r.incident.severity], r.incident.created_at))
 
 
+def filed_by(session: Session, principal: Principal, limit: int = 50) -> list[Incident]:
+    """The reports the caller filed under their name, newest first (anonymous ones: none)."""
+    return list(
+        session.scalars(
+            select(Incident)
+            .where(Incident.reporter_user_id == principal.user.id)
+            .order_by(Incident.created_at.desc())
+            .limit(limit)
+        )
+    )
+
+
 def reporter_of(session: Session, incident: Incident) -> User | None:
     if incident.reporter_user_id is None:
         return None

@@ -198,6 +198,13 @@ def on_team(session: Session, principal: Principal, night: RosterNight) -> bool:
     return _turn_of(session, principal, night) is not None
 
 
+def own_check_in(session: Session, principal: Principal, night: RosterNight) -> CheckIn | None:
+    """The caller's check-in for the night, if they have checked in."""
+    return session.scalar(
+        select(CheckIn).where(CheckIn.night_id == night.id, CheckIn.user_id == principal.user.id)
+    )
+
+
 def check_in(
     session: Session,
     principal: Principal,
@@ -216,9 +223,7 @@ def check_in(
     turn = _turn_of(session, principal, night)
     if turn is None:
         raise NotOnTeam(night=night.night_date.isoformat(), field="night_id")
-    existing = session.scalar(
-        select(CheckIn).where(CheckIn.night_id == night.id, CheckIn.user_id == principal.user.id)
-    )
+    existing = own_check_in(session, principal, night)
     if existing is not None:
         return existing
     opens = night.starts_at - CHECK_IN_OPENS

@@ -7,7 +7,6 @@ from fastapi import Path as FastAPIPath
 from fastapi.responses import HTMLResponse
 
 from app.areas import service as areas
-from app.areas.models import Area
 from app.areas.routes import AREA
 from app.auth.deps import Target, require
 from app.auth.permissions import Permission
@@ -57,10 +56,6 @@ RosterReader = Annotated[Principal, Depends(require(Permission.read_roster, ROST
 RosterManager = Annotated[Principal, Depends(require(Permission.manage_roster, ROSTER))]
 RosterCommenter = Annotated[Principal, Depends(require(Permission.comment_roster, ROSTER))]
 OverrideManager = Annotated[Principal, Depends(require(Permission.manage_roster, OVERRIDE))]
-
-
-def _rt(session: DbSession, area_id: int) -> Area:
-    return households.require_rt(areas.get_area(session, area_id))
 
 
 def _summary(roster: Roster) -> RosterSummary:
@@ -123,7 +118,7 @@ def roster_read(
 @router.get("/areas/{area_id}/rosters", response_model=list[RosterSummary])
 def list_rosters(area_id: PathId, session: DbSession, _: RTRosterReader) -> list[RosterSummary]:
     """The RT's rosters, newest month first."""
-    return [_summary(r) for r in service.list_rosters(session, _rt(session, area_id))]
+    return [_summary(r) for r in service.list_rosters(session, households.get_rt(session, area_id))]
 
 
 @router.post("/areas/{area_id}/rosters", status_code=201, response_model=RosterRead)
@@ -133,7 +128,7 @@ def draft_roster(
     """Draw (or redraw) the RT's draft roster for a month; a published roster is never redrawn."""
     roster = service.generate_draft(
         session,
-        _rt(session, area_id),
+        households.get_rt(session, area_id),
         data.month,
         actor_id=principal.user.id,
         now=now,
@@ -202,7 +197,7 @@ def fairness_board(
     _: RTRosterReader,
 ) -> BoardRead:
     """Each household's turns over the fairness window and on the month's roster."""
-    rt = _rt(session, area_id)
+    rt = households.get_rt(session, area_id)
     rows = service.fairness_board(session, rt, month)
     return BoardRead(
         rt_id=rt.id,
@@ -217,7 +212,7 @@ def list_overrides(area_id: PathId, session: DbSession, _: RTRosterReader) -> li
     """The RT's calendar changes: cancelled nights, other hours or team sizes."""
     return [
         OverrideRead.model_validate(o)
-        for o in service.list_overrides(session, _rt(session, area_id))
+        for o in service.list_overrides(session, households.get_rt(session, area_id))
     ]
 
 
@@ -228,7 +223,7 @@ def add_override(
     """Cancel nights, or set other hours or team size for a range (the Ramadan sahur patrol)."""
     override = service.add_override(
         session,
-        _rt(session, area_id),
+        households.get_rt(session, area_id),
         **data.model_dump(),
         actor_id=principal.user.id,
         now=now,
@@ -433,7 +428,7 @@ def household_feed(
 def rt_feed(area_id: PathId, session: DbSession, principal: RTRosterManager, now: Now) -> FeedRead:
     """A secret iCalendar address with the RT's whole roster (a new one replaces the old)."""
     feed, secret = exports.create_feed(
-        session, _rt(session, area_id), None, actor_id=principal.user.id, now=now
+        session, households.get_rt(session, area_id), None, actor_id=principal.user.id, now=now
     )
     return FeedRead(id=feed.id, url=f"/ical/{secret}.ics")
 

@@ -75,6 +75,12 @@ def parse(model: type[M], data: Mapping[str, Any], *, keep_empty: tuple[str, ...
         raise FormInvalid(errors) from None
 
 
+def parse_changes(model: type[M], typed: Mapping[str, str], *, required: tuple[str, ...]) -> M:
+    """An edit form: blank optional fields clear their value, blank required ones are refused."""
+    changes = {k: (v if v or k in required else None) for k, v in typed.items()}
+    return parse(model, changes, keep_empty=tuple(changes))
+
+
 def messages(error: DomainError, language: str) -> tuple[str, dict[str, str]]:
     """The page's summary message and a message per field, in the reader's language."""
     per_field: dict[str, str] = {}

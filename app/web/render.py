@@ -3,8 +3,9 @@
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -104,6 +105,14 @@ def _rupiah(amount: int | None) -> str:
 PAGES.filters.update(date=_date, datetime=_datetime, time=_time, rupiah=_rupiah)
 
 
+Key = TypeVar("Key", bound=StrEnum)
+
+
+def words(table: Mapping[Key, str], lang: str) -> dict[str, str]:
+    """A table of enum values and their message ids, in the reader's language."""
+    return {key.value: gettext(msgid, lang) for key, msgid in table.items()}
+
+
 def new_key() -> str:
     """A fresh idempotency key for a form: a resend of the same form reuses it."""
     return uuid.uuid4().hex
@@ -153,15 +162,10 @@ def failed(
     **context: Any,
 ) -> HTMLResponse:
     """The same page again after a failed submit: what was typed, and what is wrong."""
-    message, per_field = messages(error, lang)
-    return render(
-        request,
-        template,
-        lang=lang,
-        principal=principal,
-        status_code=error.status_code,
-        error=message,
-        errors=per_field,
+    return refused(
+        error,
+        lang,
+        lambda **page: render(request, template, lang=lang, principal=principal, **page),
         form=dict(typed),
         **context,
     )

@@ -18,7 +18,7 @@ from app.households.models import Household
 from app.households.routes import HOUSEHOLD
 from app.privacy import service as privacy
 from app.privacy.schemas import Correction, ErasureRequest
-from app.web.forms import Form, attempt, fields, parse
+from app.web.forms import Form, attempt, fields, parse, parse_changes
 from app.web.render import redirect, refused, render
 from app.web.session import PageLang, page_require
 
@@ -99,9 +99,7 @@ def data_correct(
     try:
         with attempt(session):
             privacy.check_acts_for(session, principal, household)
-            # A cleared phone or address clears it; a cleared name is an error.
-            changes = {k: (v if v or k == "head_name" else None) for k, v in typed.items()}
-            data = parse(Correction, changes, keep_empty=tuple(changes))
+            data = parse_changes(Correction, typed, required=("head_name",))
             privacy.correct(session, household, data, actor_id=principal.user.id, now=now)
     except DomainError as exc:
         return refused(

@@ -6,7 +6,6 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
 
 from app.areas import service as areas
-from app.areas.models import Area
 from app.areas.routes import AREA
 from app.auth.permissions import Permission
 from app.auth.service import Principal
@@ -18,8 +17,18 @@ from app.households.models import AwayReason, Household, HouseholdStatus
 from app.households.routes import AWAY, HOUSEHOLD, MEMBER
 from app.households.schemas import AwayCreate, HouseholdCreate, HouseholdUpdate, MemberCreate
 from app.i18n import N_, gettext
-from app.web.forms import CSRF, Form, FormInvalid, attempt, fields, once, parse, upload
-from app.web.render import failed, redirect, refused, render
+from app.web.forms import (
+    CSRF,
+    Form,
+    FormInvalid,
+    attempt,
+    fields,
+    once,
+    parse,
+    parse_changes,
+    upload,
+)
+from app.web.render import failed, redirect, refused, render, words
 from app.web.session import PageLang, page_require
 
 router = APIRouter(include_in_schema=False)
@@ -45,14 +54,10 @@ AWAY_LABELS = {
 PAGE_SIZE = 200
 
 
-def _rt(session: DbSession, area_id: int) -> Area:
-    return service.require_rt(areas.get_area(session, area_id))
-
-
 def _labels(lang: str) -> dict[str, Any]:
     return {
-        "status_labels": {k.value: gettext(v, lang) for k, v in STATUS_LABELS.items()},
-        "away_labels": {k.value: gettext(v, lang) for k, v in AWAY_LABELS.items()},
+        "status_labels": words(STATUS_LABELS, lang),
+        "away_labels": words(AWAY_LABELS, lang),
     }
 
 
@@ -66,7 +71,7 @@ def household_list(
     q: str = "",
     status: str = "",
 ) -> Response:
-    rt = _rt(session, area_id)
+    rt = service.get_rt(session, area_id)
     chosen = HouseholdStatus(status) if status in HouseholdStatus.__members__ else None
     rows, total = service.list_households(
         session,
@@ -94,7 +99,7 @@ def household_list(
 def household_new(
     request: Request, area_id: PathId, session: DbSession, principal: RTManager, lang: PageLang
 ) -> Response:
-    rt = _rt(session, area_id)
+    rt = service.get_rt(session, area_id)
     return render(request, "household_new.html", lang=lang, principal=principal, rt=rt)
 
 
@@ -108,7 +113,7 @@ def household_create(
     now: Now,
     lang: PageLang,
 ) -> Response:
-    rt = _rt(session, area_id)
+    rt = service.get_rt(session, area_id)
     typed = fields(form, "house_code", "head_name", "phone", "address", "joined_date")
 
     def create() -> str:
@@ -218,12 +223,10 @@ def household_update(
         "exempt_until",
         "moved_out_date",
     )
-    # A cleared optional field clears the value; a cleared name or house is an error.
-    changes = {k: (v if v or k in ("house_code", "head_name") else None) for k, v in typed.items()}
     try:
         with attempt(session):
             household = service.get_household(session, household_id)
-            data = parse(HouseholdUpdate, changes, keep_empty=tuple(changes))
+            data = parse_changes(HouseholdUpdate, typed, required=("house_code", "head_name"))
             service.update_household(
                 session,
                 household,
@@ -323,7 +326,7 @@ def away_remove(
 def import_page(
     request: Request, area_id: PathId, session: DbSession, principal: RTManager, lang: PageLang
 ) -> Response:
-    rt = _rt(session, area_id)
+    rt = service.get_rt(session, area_id)
     return render(
         request,
         "household_import.html",
@@ -345,7 +348,7 @@ def import_file(
     lang: PageLang,
 ) -> Response:
     """Import a CSV: all rows or none; every bad row is listed with its line and column."""
-    rt = _rt(session, area_id)
+    rt = service.get_rt(session, area_id)
     check_only = form.get("check_only") == "on"
     file = upload(form, "file")
     try:

@@ -25,7 +25,7 @@ from app.incidents.routes import INCIDENT
 from app.summaries import formats
 from app.summaries import service as summaries
 from app.web.forms import Form, attempt, fields, messages
-from app.web.render import redirect, refused, render
+from app.web.render import redirect, refused, render, words
 from app.web.routes.member import SEVERITY_LABELS, category_options
 from app.web.session import PageLang, page_require, settings_of
 
@@ -114,8 +114,8 @@ def open_reports(
         reports=[r for r in found if not r.escalated],
         now=now,
         categories=dict(category_options(lang)),
-        severities={s.value: gettext(label, lang) for s, label in SEVERITY_LABELS.items()},
-        status_words={k.value: gettext(v, lang) for k, v in incidents.STATUS_WORDS.items()},
+        severities=words(SEVERITY_LABELS, lang),
+        status_words=words(incidents.STATUS_WORDS, lang),
     )
 
 
@@ -155,8 +155,8 @@ def _report_page(
         if acts
         else [],
         categories=dict(category_options(lang)),
-        severities={s.value: gettext(label, lang) for s, label in SEVERITY_LABELS.items()},
-        status_words={k.value: gettext(v, lang) for k, v in incidents.STATUS_WORDS.items()},
+        severities=words(SEVERITY_LABELS, lang),
+        status_words=words(incidents.STATUS_WORDS, lang),
         **extra,
     )
 

@@ -24,7 +24,7 @@ from app.households import service as households
 from app.households.models import Household
 from app.i18n import N_, gettext
 from app.incidents import service as incidents
-from app.incidents.models import Incident, Privacy, Severity
+from app.incidents.models import Privacy, Severity
 from app.incidents.schemas import IncidentCreate
 from app.patrols import service as patrols
 from app.patrols.routes import NIGHT
@@ -34,7 +34,16 @@ from app.rostering import service as rostering
 from app.rostering.models import RosterStatus
 from app.rostering.routes import ASSIGNMENT, OFFER
 from app.web.forms import CSRF, Form, FormInvalid, attempt, fields, once, parse, upload
-from app.web.render import ONCE_COOKIE, failed, redirect, redirect_once, refused, render, shown_once
+from app.web.render import (
+    ONCE_COOKIE,
+    failed,
+    redirect,
+    redirect_once,
+    refused,
+    render,
+    shown_once,
+    words,
+)
 from app.web.session import PageLang, SignedInPage, page_require, settings_of
 
 router = APIRouter(include_in_schema=False)
@@ -222,7 +231,6 @@ def _night_page(
     rt = patrols.rt_of_night(session, night)
     team, walk_ins = patrols.team(session, principal, night)
     log, entries = patrols.log_of(session, night)
-    mine = any(c.user_id == principal.user.id for c in _check_ins(session, night.id))
     return render(
         request,
         "night.html",
@@ -237,15 +245,9 @@ def _night_page(
         entries=entries,
         watch=patrols.watch_list(session, night),
         on_team=patrols.on_team(session, principal, night),
-        checked_in=mine,
+        checked_in=patrols.own_check_in(session, principal, night) is not None,
         **extra,
     )
-
-
-def _check_ins(session: DbSession, night_id: int) -> list[Any]:
-    from app.patrols.models import CheckIn
-
-    return list(session.scalars(select(CheckIn).where(CheckIn.night_id == night_id)))
 
 
 @router.get("/malam/{night_id}", response_class=HTMLResponse)
@@ -380,8 +382,8 @@ def _report_form(
     context: dict[str, Any] = {
         "rt_id": rt_id,
         "categories": category_options(lang),
-        "severities": [(s.value, gettext(label, lang)) for s, label in SEVERITY_LABELS.items()],
-        "privacies": [(p.value, gettext(label, lang)) for p, label in PRIVACY_LABELS.items()],
+        "severities": list(words(SEVERITY_LABELS, lang).items()),
+        "privacies": list(words(PRIVACY_LABELS, lang).items()),
         "form": {"severity": "sedang", "privacy": "named"},
     }
     context.update(extra)
@@ -407,7 +409,7 @@ def report_file(
     lang: PageLang,
 ) -> Response:
     """File a report, with a photo if one was taken; anonymous ones get a receipt, once."""
-    rt = households.require_rt(areas.get_area(session, area_id))
+    rt = households.get_rt(session, area_id)
     typed = fields(form, "category", "severity", "privacy", "place", "description")
     kept_receipt = fields(form, "receipt").get("receipt") or None
     photo = upload(form, "photo")
@@ -447,8 +449,8 @@ def report_file(
             typed=typed,
             rt_id=rt.id,
             categories=category_options(lang),
-            severities=[(s.value, gettext(label, lang)) for s, label in SEVERITY_LABELS.items()],
-            privacies=[(p.value, gettext(label, lang)) for p, label in PRIVACY_LABELS.items()],
+            severities=list(words(SEVERITY_LABELS, lang).items()),
+            privacies=list(words(PRIVACY_LABELS, lang).items()),
         )
     emergency = typed.get("severity") == Severity.darurat.value
     if receipt:
@@ -471,21 +473,14 @@ def my_reports(
     request: Request, session: DbSession, principal: SignedInPage, lang: PageLang
 ) -> Response:
     """Reports I filed under my name; anonymous ones are followed by the receipts on this phone."""
-    mine = list(
-        session.scalars(
-            select(Incident)
-            .where(Incident.reporter_user_id == principal.user.id)
-            .order_by(Incident.created_at.desc())
-            .limit(50)
-        )
-    )
+    mine = incidents.filed_by(session, principal)
     return render(
         request,
         "my_reports.html",
         lang=lang,
         principal=principal,
         reports=mine,
-        status_words={k.value: gettext(v, lang) for k, v in incidents.STATUS_WORDS.items()},
+        status_words=words(incidents.STATUS_WORDS, lang),
         categories=dict(category_options(lang)),
     )
 
@@ -512,7 +507,7 @@ def receipt_lookup(request: Request, form: Form, session: DbSession, lang: PageL
         lang=lang,
         incident=incident,
         events=extra.trail if extra else [],
-        status_words={k.value: gettext(v, lang) for k, v in incidents.STATUS_WORDS.items()},
+        status_words=words(incidents.STATUS_WORDS, lang),
         categories=dict(category_options(lang)),
         zone=areas.get_area(session, incident.rt_id).timezone,
         by_receipt=True,

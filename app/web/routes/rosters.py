@@ -10,7 +10,6 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
 from app.areas import service as areas
-from app.areas.models import Area
 from app.areas.routes import AREA
 from app.auth.permissions import Permission
 from app.auth.service import Principal
@@ -36,10 +35,6 @@ TurnManager = Annotated[Principal, Depends(page_require(Permission.manage_roster
 OfferDecider = Annotated[Principal, Depends(page_require(Permission.manage_roster, OFFER))]
 
 
-def _rt(session: DbSession, area_id: int) -> Area:
-    return households.require_rt(areas.get_area(session, area_id))
-
-
 def next_month(now: datetime, zone: str) -> str:
     today = now.astimezone(ZoneInfo(zone)).date()
     first = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
@@ -62,7 +57,7 @@ def roster_list(
     now: Now,
     lang: PageLang,
 ) -> Response:
-    rt = _rt(session, area_id)
+    rt = households.get_rt(session, area_id)
     rosters = service.list_rosters(session, rt)
     return render(
         request,
@@ -87,7 +82,7 @@ def roster_draft(
     lang: PageLang,
 ) -> Response:
     """Draw (or redraw, with another seed) the draft of a month; drawing again is harmless."""
-    rt = _rt(session, area_id)
+    rt = households.get_rt(session, area_id)
     typed = fields(form, "month", "seed")
     try:
         with attempt(session):
@@ -282,7 +277,7 @@ def fairness(
     month: str = "",
 ) -> Response:
     """Each household's turns: served before, on this month's roster, and the total."""
-    rt = _rt(session, area_id)
+    rt = households.get_rt(session, area_id)
     chosen = month or next_month(now, rt.timezone)
     try:
         rows = service.fairness_board(session, rt, chosen)
@@ -324,7 +319,7 @@ def swap_requests(
     lang: PageLang,
 ) -> Response:
     """Swaps waiting for the RT head, and turns on offer, on the RT's published rosters."""
-    rt = _rt(session, area_id)
+    rt = households.get_rt(session, area_id)
     offers = []
     for roster in service.list_rosters(session, rt):
         if roster.status == RosterStatus.published:

@@ -35,7 +35,16 @@ from app.rostering.models import AssignmentStatus
 from app.rostering.routes import ASSIGNMENT, OVERRIDE
 from app.rostering.schemas import OverrideCreate
 from app.web.forms import CSRF, Form, FormInvalid, attempt, fields, once, parse
-from app.web.render import ONCE_COOKIE, failed, redirect, redirect_once, refused, render, shown_once
+from app.web.render import (
+    ONCE_COOKIE,
+    failed,
+    redirect,
+    redirect_once,
+    refused,
+    render,
+    shown_once,
+    words,
+)
 from app.web.session import PageLang, page_require, settings_of
 
 router = APIRouter(include_in_schema=False)
@@ -67,10 +76,6 @@ STATUS_NAMES = {
     AssignmentStatus.excused: N_("excused"),
 }
 ATTENDANCE_DAYS = 14
-
-
-def _rt(session: DbSession, area_id: int) -> Area:
-    return households.require_rt(areas.get_area(session, area_id))
 
 
 def _settings_form(rt: Area) -> dict[str, Any]:
@@ -111,7 +116,7 @@ def _settings_page(
 def settings_page(
     request: Request, area_id: PathId, session: DbSession, principal: RTManager, lang: PageLang
 ) -> Response:
-    return _settings_page(request, session, principal, lang, _rt(session, area_id))
+    return _settings_page(request, session, principal, lang, households.get_rt(session, area_id))
 
 
 @router.post("/rt/{area_id}/pengaturan", response_class=HTMLResponse)
@@ -124,7 +129,7 @@ def settings_save(
     now: Now,
     lang: PageLang,
 ) -> Response:
-    rt = _rt(session, area_id)
+    rt = households.get_rt(session, area_id)
     typed = fields(
         form,
         "name",
@@ -172,7 +177,7 @@ def override_add(
     lang: PageLang,
 ) -> Response:
     """Cancel nights (a holiday, a village event) or set other hours or team size."""
-    rt = _rt(session, area_id)
+    rt = households.get_rt(session, area_id)
     typed = fields(
         form, "start_date", "end_date", "team_size", "patrol_start", "patrol_end", "note"
     )
@@ -231,7 +236,7 @@ def attendance(
     lang: PageLang,
 ) -> Response:
     """The last two weeks' turns, each correctable with a reason."""
-    rt = _rt(session, area_id)
+    rt = households.get_rt(session, area_id)
     today = now.astimezone(ZoneInfo(rt.timezone)).date()
     nights = patrols.recent_turns(session, rt, today - timedelta(days=ATTENDANCE_DAYS), today)
     return render(
@@ -242,7 +247,7 @@ def attendance(
         rt=rt,
         nights=nights,
         now=now,
-        statuses={k.value: gettext(v, lang) for k, v in STATUS_NAMES.items()},
+        statuses=words(STATUS_NAMES, lang),
         choices=[(s.value, gettext(STATUS_NAMES[s], lang)) for s in patrols.CORRECTABLE],
     )
 
@@ -267,7 +272,7 @@ def attendance_correct(
                 session, principal, assignment, status=data.status, reason=data.reason, now=now
             )
     except DomainError as exc:
-        rt = _rt(session, rt_id)
+        rt = households.get_rt(session, rt_id)
         today = now.astimezone(ZoneInfo(rt.timezone)).date()
         return failed(
             request,
@@ -282,7 +287,7 @@ def attendance_correct(
             ),
             now=now,
             failed_turn=assignment_id,
-            statuses={k.value: gettext(v, lang) for k, v in STATUS_NAMES.items()},
+            statuses=words(STATUS_NAMES, lang),
             choices=[(s.value, gettext(STATUS_NAMES[s], lang)) for s in patrols.CORRECTABLE],
         )
     return redirect(request, f"/rt/{rt_id}/kehadiran#a{assignment_id}", flash="corrected")
@@ -293,7 +298,7 @@ def ledger(
     request: Request, area_id: PathId, session: DbSession, principal: RosterManager, lang: PageLang
 ) -> Response:
     """Turns served, missed and excused per household, and the fines still owed."""
-    rt = _rt(session, area_id)
+    rt = households.get_rt(session, area_id)
     return render(
         request,
         "ledger.html",
@@ -358,7 +363,7 @@ def _members_page(
 def members(
     request: Request, area_id: PathId, session: DbSession, principal: UsersManager, lang: PageLang
 ) -> Response:
-    return _members_page(request, session, principal, lang, _rt(session, area_id))
+    return _members_page(request, session, principal, lang, households.get_rt(session, area_id))
 
 
 @router.post("/rt/{area_id}/anggota", response_class=HTMLResponse)
@@ -372,7 +377,7 @@ def member_account(
     lang: PageLang,
 ) -> Response:
     """An account for a household's member: signs in by a personal link, no password."""
-    rt = _rt(session, area_id)
+    rt = households.get_rt(session, area_id)
     typed = fields(form, "full_name", "username", "household_id")
 
     def create() -> str:
@@ -476,7 +481,7 @@ def hand_over(
     lang: PageLang,
 ) -> Response:
     """Pass the RT head's role to a successor; the outgoing head keeps no access."""
-    rt = _rt(session, area_id)
+    rt = households.get_rt(session, area_id)
     chosen = str(form.get("successor_user_id") or "")
     try:
         with attempt(session):

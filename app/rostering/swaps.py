@@ -1,6 +1,7 @@
 """Changing a published roster: offers, takes, swaps and stand-ins, each checked by the rules."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -272,6 +273,44 @@ def open_offers(session: Session, roster: Roster, now: datetime) -> list[SwapOff
             item.decided_at = now
     session.flush()
     return [item for item in found if item.status != OfferStatus.expired]
+
+
+def open_offers_in(session: Session, rt: Area, now: datetime) -> list[SwapOffer]:
+    """Open and waiting offers on all of an RT's published rosters."""
+    return [
+        found
+        for roster in rostering.list_rosters(session, rt)
+        if roster.status == RosterStatus.published
+        for found in open_offers(session, roster, now)
+    ]
+
+
+@dataclass(frozen=True)
+class OfferFacts:
+    """What a list of offers shows beside each: its night, and the houses' codes."""
+
+    nights: dict[int, date]  # offer id -> night
+    houses: dict[int, str]  # household id -> house code
+
+
+def offer_facts(session: Session, offers: list[SwapOffer]) -> OfferFacts:
+    """The nights and house codes of many offers in two queries, not two each."""
+    nights = dict(
+        session.execute(
+            select(SwapOffer.id, Assignment.night_date)
+            .join(Assignment, Assignment.id == SwapOffer.assignment_id)
+            .where(SwapOffer.id.in_([o.id for o in offers]))
+        ).all()
+    )
+    ids = {o.household_id for o in offers} | {
+        o.taker_household_id for o in offers if o.taker_household_id is not None
+    }
+    houses = dict(
+        session.execute(
+            select(Household.id, Household.house_code).where(Household.id.in_(ids))
+        ).all()
+    )
+    return OfferFacts(nights=nights, houses=houses)
 
 
 def take(

@@ -266,6 +266,9 @@ def test_offer_a_night_and_a_neighbour_swaps_for_it(
     token = csrf_of(offerer.get("/saya").text)
     offered = offerer.post(f"/giliran/{mine.id}/tawarkan", data={"csrf": token, "note": "kerja"})
     assert offered.status_code == 303
+    code = households.get_household(session, my_house).house_code
+    listed = _phone(client, session, world.head, clock).get(f"/rt/{world.rt.id}/tukar")
+    assert f"Rumah {code} menawarkan gilirannya." in listed.text
     taker = _phone(client, session, people[1], clock)
     page = taker.get("/saya")
     offer_id = re.search(r'action="/tawaran/(\d+)/ambil"', page.text).group(1)  # type: ignore[union-attr]

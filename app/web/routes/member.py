@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select
 
 from app.areas import service as areas
 from app.areas.routes import AREA
@@ -30,8 +29,6 @@ from app.patrols import service as patrols
 from app.patrols.routes import NIGHT
 from app.patrols.schemas import CheckInCreate, EntryCreate
 from app.rostering import exports, swaps
-from app.rostering import service as rostering
-from app.rostering.models import RosterStatus
 from app.rostering.routes import ASSIGNMENT, OFFER
 from app.web.forms import CSRF, Form, FormInvalid, attempt, fields, once, parse, upload
 from app.web.render import (
@@ -92,22 +89,10 @@ def my_nights(
     turns = patrols.household_turns(
         session, household.id, today - timedelta(days=1), today + timedelta(days=MY_NIGHTS_DAYS)
     )
-    open_now = [
-        o
-        for roster in rostering.list_rosters(session, rt)
-        if roster.status == RosterStatus.published
-        for o in swaps.open_offers(session, roster, now)
-    ]
+    open_now = swaps.open_offers_in(session, rt, now)
     offers = [o for o in open_now if o.household_id != household.id]
     offered = {o.assignment_id for o in open_now if o.household_id == household.id}
-    dates = {o.id: swaps.get_assignment(session, o.assignment_id).night_date for o in offers}
-    houses = dict(
-        session.execute(
-            select(Household.id, Household.house_code).where(
-                Household.id.in_([o.household_id for o in offers])
-            )
-        ).all()
-    )
+    facts = swaps.offer_facts(session, offers)
     return render(
         request,
         "my_nights.html",
@@ -119,8 +104,8 @@ def my_nights(
         tonight=patrols.tonight(session, rt, now),
         offers=offers,
         offered=offered,
-        dates=dates,
-        houses=houses,
+        dates=facts.nights,
+        houses=facts.houses,
         now=now,
         zone=rt.timezone,
     )

@@ -320,13 +320,8 @@ def swap_requests(
 ) -> Response:
     """Swaps waiting for the RT head, and turns on offer, on the RT's published rosters."""
     rt = households.get_rt(session, area_id)
-    offers = []
-    for roster in service.list_rosters(session, rt):
-        if roster.status == RosterStatus.published:
-            offers += swaps.open_offers(session, roster, now)
-    ids = {o.household_id for o in offers} | {o.taker_household_id for o in offers} - {None}
-    houses = {h.id: h for h in session.scalars(select(Household).where(Household.id.in_(ids)))}
-    dates = {o.id: swaps.get_assignment(session, o.assignment_id).night_date for o in offers}
+    offers = swaps.open_offers_in(session, rt, now)
+    facts = swaps.offer_facts(session, offers)
     return render(
         request,
         "swaps.html",
@@ -334,8 +329,8 @@ def swap_requests(
         principal=principal,
         rt=rt,
         offers=offers,
-        houses=houses,
-        dates=dates,
+        houses=facts.houses,
+        dates=facts.nights,
     )
 
 

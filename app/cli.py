@@ -276,7 +276,7 @@ def scheduler() -> None:
 
     settings = get_settings()
     factory = make_sessionmaker(make_engine(settings.database_url))
-    clock = configured(settings.clock_start, settings.clock_speed)
+    clock = configured(settings.clock_start, settings.clock_speed, settings.clock_anchor)
     typer.echo(f"scheduler running; ticks every {settings.tick_seconds:g} s")
     blocking(
         factory,

@@ -15,17 +15,22 @@ class SystemClock:
 
 
 class ScaledClock:
-    """A clock that starts at a given time and runs ``speed`` times faster than real time."""
+    """A clock that starts at a given time and runs ``speed`` times faster than real time.
 
-    def __init__(self, start: datetime, speed: float = 1.0) -> None:
-        if start.tzinfo is None:
-            raise ValueError("ScaledClock needs an aware datetime")
+    It starts when made, or at the wall time ``anchor`` (standing at ``start`` until then):
+    processes given one anchor read one time, however long each took to start.
+    """
+
+    def __init__(self, start: datetime, speed: float = 1.0, anchor: datetime | None = None) -> None:
+        if start.tzinfo is None or (anchor is not None and anchor.tzinfo is None):
+            raise ValueError("ScaledClock needs aware datetimes")
         self.start = start
         self.speed = speed
-        self.began = time.monotonic()
+        self.began = time.time() if anchor is None else anchor.timestamp()
 
     def now(self) -> datetime:
-        return self.start + timedelta(seconds=(time.monotonic() - self.began) * self.speed)
+        elapsed = max(0.0, time.time() - self.began)
+        return self.start + timedelta(seconds=elapsed * self.speed)
 
 
 class FixedClock:
@@ -43,6 +48,6 @@ class FixedClock:
         self.at = at
 
 
-def configured(start: datetime | None, speed: float = 1.0) -> Clock:
+def configured(start: datetime | None, speed: float = 1.0, anchor: datetime | None = None) -> Clock:
     """The system clock, or (for tests and demos) one that starts at ``start``."""
-    return ScaledClock(start, speed) if start is not None else SystemClock()
+    return ScaledClock(start, speed, anchor) if start is not None else SystemClock()

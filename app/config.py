@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     tick_seconds: float = 60
     clock_start: datetime | None = None
     clock_speed: float = 1.0
+    # The wall time at which that clock starts (it stands still until then), so several
+    # processes share one clock however long each takes to start.
+    clock_anchor: datetime | None = None
     # Hold each slot's transaction open this long (tests kill a scheduler mid-slot).
     job_hold_seconds: float = 0
     # Notification channels, configured per deployment.

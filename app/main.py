@@ -55,7 +55,9 @@ def create_app(
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
-    app.state.clock = clock or configured(settings.clock_start, settings.clock_speed)
+    app.state.clock = clock or configured(
+        settings.clock_start, settings.clock_speed, settings.clock_anchor
+    )
     install_error_handlers(app, page_errors)
     app.include_router(auth_router)
     app.include_router(areas_router)

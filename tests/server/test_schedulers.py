@@ -3,8 +3,10 @@
 import os
 import signal
 import subprocess
+import tempfile
 import time
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -21,24 +23,24 @@ pytestmark = pytest.mark.server
 
 
 def _scheduler(
-    url: str, cwd: Path, start: str, speed: float, hold: float = 0
+    url: str, cwd: Path, start: str, speed: float, hold: float = 0, anchor: str = ""
 ) -> subprocess.Popen[str]:
     env = ronda_env(
         url,
         RONDA_TICK_SECONDS="0.5",
         RONDA_CLOCK_START=start,
         RONDA_CLOCK_SPEED=str(speed),
+        **({"RONDA_CLOCK_ANCHOR": anchor} if anchor else {}),
         RONDA_JOB_HOLD_SECONDS=str(hold),
         RONDA_LOG_LEVEL="INFO",
     )
-    return subprocess.Popen(
-        [RONDA, "scheduler"],
-        env=env,
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    # The log goes to a file: a pipe nobody reads fills up and stops the scheduler mid-write.
+    with tempfile.NamedTemporaryFile(
+        "w", dir=cwd, prefix="scheduler-", suffix=".log", delete=False
+    ) as log:
+        return subprocess.Popen(
+            [RONDA, "scheduler"], env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, text=True
+        )
 
 
 def _stop(*processes: subprocess.Popen[str]) -> None:
@@ -67,8 +69,11 @@ def test_two_schedulers_over_several_due_times(postgres_database: Database, tmp_
     # Two hours a second from 06:00 on 5 December: close-night at 07:00, reminders at
     # 17:00, close-night again at 07:00 next day, all crossed within about 15 seconds.
     start = "2026-12-05T06:00:00+07:00"
-    first = _scheduler(postgres_database.url, tmp_path, start, 7200)
-    second = _scheduler(postgres_database.url, tmp_path, start, 7200)
+    # One clock for both, standing at 06:00 until both have surely started, and each slot
+    # held a little: whichever ticks first after a due time must not do every slot alone.
+    anchor = (datetime.now(UTC) + timedelta(seconds=6)).isoformat()
+    first = _scheduler(postgres_database.url, tmp_path, start, 7200, hold=0.3, anchor=anchor)
+    second = _scheduler(postgres_database.url, tmp_path, start, 7200, hold=0.3, anchor=anchor)
 
     def nights_closed() -> int:
         with factory() as session:

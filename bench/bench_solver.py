@@ -4,7 +4,9 @@
 
 Pins itself to one core, draws RT problems of every family from
 tests/rostering/rt_generator.py, and prints solve time (median, p95, max) by
-household count, with how many answers the solver proved optimal.
+household count, with how many answers the solver proved optimal, and how the
+solver's work clock (the budget is counted work, see ``_Work``) compares with
+the wall on this machine.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ sys.path.insert(0, str(ROOT / "tests" / "rostering"))
 
 import rt_generator  # noqa: E402
 
+from app.rostering import solver  # noqa: E402
 from app.rostering.solver import parse_problem, solve  # noqa: E402
 
 BUCKETS = [(15, 50), (51, 100), (101, 200)]
@@ -38,6 +41,8 @@ def main() -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     rng = random.Random(args.seed)
     rows: dict[tuple[int, int], list[tuple[float, bool, str]]] = {b: [] for b in BUCKETS}
+    # wall ms per ms of counted work, for runs long enough to measure
+    clock_fit: list[float] = []
     for family in rt_generator.FAMILIES:
         for _ in range(args.per_family):
             data = rt_generator.random_problem(rng, family)
@@ -45,6 +50,9 @@ def main() -> None:
             started = time.perf_counter()
             solution = solve(problem, time_budget_s=args.budget)
             elapsed = (time.perf_counter() - started) * 1000
+            counted = solver._WORK.units * solver._UNIT_S * 1000
+            if counted >= 5:
+                clock_fit.append(elapsed / counted)
             size = sum(not h.exempt for h in problem.households)
             bucket = next(b for b in BUCKETS if size <= b[1])
             rows[bucket].append((elapsed, solution.proved_optimal, family))
@@ -61,6 +69,14 @@ def main() -> None:
     print("by family:")
     for family in rt_generator.FAMILIES:
         _line(family, [r for r in everything if r[2] == family])
+    if clock_fit:
+        clock_fit.sort()
+        print(
+            f"work clock: wall ms per counted ms over {len(clock_fit)} runs of 5 ms or more: "
+            f"median {statistics.median(clock_fit):.2f}, "
+            f"p5 {clock_fit[int(0.05 * len(clock_fit))]:.2f}, "
+            f"p95 {clock_fit[int(0.95 * len(clock_fit))]:.2f}, max {clock_fit[-1]:.2f}"
+        )
 
 
 def _line(label: str, items: list[tuple[float, bool, str]]) -> None:

@@ -1,6 +1,6 @@
 """The fairness solver: one RT, one month (see roster-problem.md).
 
-Pure: no database, no I/O, no wall clock (a monotonic timer only bounds the search).
+Pure: no database, no I/O, no wall clock (a monotonic timer only caps a run far over budget).
 
 How it works.  A household's shifts are a bitmask of the month's days.
 
@@ -38,14 +38,21 @@ How it works.  A household's shifts are a bitmask of the month's days.
    ranges, in a flow that splits each household's weekend and weekday shifts,
    and in the block flows.  When the figures equal the bounds, the roster is
    proved optimal.
+5. Budget.  The search reads its time off a work clock (``_Work``): units of
+   work counted where it is done, each under a microsecond on the benchmark's
+   machine.  A run cut short by the budget stops at the same step on any
+   machine and under any load, so the same input and seed always give the same
+   roster; ``bench/bench_solver.py`` prints how the clock fits the wall.
 """
 
 from __future__ import annotations
 
 import calendar
 import functools
+import math
 import random
 import re
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -295,6 +302,40 @@ def parse_problem(data: Mapping[str, Any]) -> Problem:
     )
 
 
+# --- the work clock ------------------------------------------------------------
+
+
+class _Work(threading.local):
+    """What the solver has done so far, in units of work of about ``_UNIT_S`` seconds
+    each on the machine they were measured on (the benchmark's).  The search reads the time
+    off this clock, not off the wall: the same input and seed stop at the same step
+    on any machine, under any load, so the answer is the same.  Only a run slower
+    than ``_WALL_FACTOR`` times its budget on the wall is cut short there.
+    """
+
+    units = 0
+    wall_limit = math.inf
+
+
+_WORK = _Work()
+# seconds per unit, fitted so that runs the budget cuts take about the budget on the
+# benchmark's machine; bench/bench_solver.py prints the fit of the clock to the wall
+_UNIT_S = 0.7e-6
+_WALL_FACTOR = 3.0
+
+
+def _clock() -> float:
+    """The solver's time, in seconds of counted work (infinite past the wall limit)."""
+    work = _WORK
+    if time.perf_counter() > work.wall_limit:
+        return math.inf
+    return work.units * _UNIT_S
+
+
+def _spend(units: int) -> None:
+    _WORK.units += units
+
+
 # --- max-flow (Dinic), for the relaxations -------------------------------------
 
 
@@ -315,7 +356,9 @@ class _Flow:
     def max_flow(self, s: int, t: int, limit: int) -> int:
         adj, to, cap = self.adj, self.to, self.cap
         total = 0
+        _spend(len(to) // 3)  # building the network
         while total < limit:
+            _spend(len(to) // 3)
             level = [-1] * len(adj)
             level[s] = 0
             queue = deque([s])
@@ -353,6 +396,7 @@ class _Flow:
                 if u != t:
                     break
                 push = min(min(cap[e] for e in path), limit - total)
+                _spend(2 * len(path))
                 for e in path:
                     cap[e] -= push
                     cap[e ^ 1] += push
@@ -435,6 +479,7 @@ def _spread_bound(
     s = max(start, top_prior - low_ceiling, 0)
     while True:
         for low in range(top_prior - s, low_ceiling + 1):
+            _spend(len(priors))
             high = low + s
             need = 0
             room = 0
@@ -484,7 +529,7 @@ def _weekend_bound(
     for k in range(start, ours):
         for low in lows:
             for w_low in range(w_floor - k, w_ceiling + 1):
-                if time.perf_counter() > deadline:
+                if _clock() > deadline:
                     return k
                 bounds = _count_ranges(prior, prior_w, tables, low, low + width, w_low, w_low + k)
                 if bounds is None:
@@ -523,6 +568,7 @@ def _count_ranges(
     """Per household, the least and most shifts and weekend shifts it can serve with its
     load in [low, high] and weekend load in [w_low, w_high]; None if one cannot."""
     found = []
+    _spend(3 * len(prior) + 2 * (high - low + 1) * len(prior) // 3)
     for p, pw, table in zip(prior, prior_w, tables, strict=True):
         c_min = c_max = w_min = w_max = -1
         for c in range(max(0, low - p), min(len(table) - 1, high - p) + 1):
@@ -566,6 +612,7 @@ class _Engine:
         self.rank = rank
         hcount = len(eligible)
         self.H = hcount
+        _spend(hcount * n // 2)
         open_days = sum(1 << i for i in range(n) if self.cap[i] > 0)
         self.avail: list[int] = []
         for h in eligible:
@@ -607,12 +654,14 @@ class _Engine:
     # -- state changes --
 
     def _add(self, h: int, d: int) -> None:
+        _WORK.units += 2
         self.sched[h] |= 1 << d
         self.occ[d].append(h)
         self._bump(h, 1, self.wk[d])
         self.filled += 1
 
     def _remove(self, h: int, d: int) -> None:
+        _WORK.units += 2
         self.sched[h] &= ~(1 << d)
         self.occ[d].remove(h)
         self._bump(h, -1, -self.wk[d])
@@ -629,6 +678,7 @@ class _Engine:
             hw[self.wl[h]] = hw.get(self.wl[h], 0) + 1
 
     def _valid(self, h: int) -> bool:
+        _WORK.units += 3
         s = self.sched[h]
         if s & ~self.avail[h]:
             return False
@@ -676,6 +726,7 @@ class _Engine:
                 continue
             w = win[d]
             cands = [h for h in self.by_night[d] if not sched[h] & w]
+            _spend(len(self.by_night[d]) // 2)
             if variant == 1:
                 cands.sort(key=lambda h: (rest[h][d] <= rest[h][d + 1] + 1e-9, load[h], rank[h]))
             elif variant == 2:
@@ -731,6 +782,7 @@ class _Engine:
             if room <= 0:
                 continue
             ranked = []
+            _spend(3 * len(members))
             for h in members:
                 lo, hi, w_lo, w_hi = windows[h]
                 if not self.avail[h] >> d & 1 or free_from[h] > d or count[h] >= hi:
@@ -772,6 +824,7 @@ class _Engine:
         s = self.sched[h]
         allowed = self.avail[h] & (s | free)
         g = self.g
+        _spend(self.n)
         new = 1 << node
         for lo, hi in ((0, node - g), (node + g, self.n - 1)):
             if hi < lo:
@@ -831,6 +884,7 @@ class _Engine:
             node = key[0]
             bit = 1 << node
             w = win[node]
+            _WORK.units += len(by_night[node])
             for h in by_night[node]:
                 s = sched[h]
                 if s & bit or h in banned:
@@ -947,6 +1001,7 @@ class _Engine:
         1 narrows to 0 by moving everyone at one extreme, which counting the
         households at both extremes cannot reward step by step.
         """
+        _WORK.units += 2 + len(self.hist_l) + len(self.hist_w)
         hi, chi, lo, clo = _extremes(self.hist_l)
         whi, cwhi, wlo, cwlo = _extremes(self.hist_w)
         if self.w_target is not None:
@@ -974,6 +1029,7 @@ class _Engine:
         return [1 if v == wlo else -1 if v == whi else 0 for v in wl]
 
     def _objective_after(self, deltas: list[tuple[int, int, int]]) -> tuple[int, int, int, int]:
+        _WORK.units += 2 + 3 * len(deltas)
         hl, hw, load, wl = self.hist_l, self.hist_w, self.load, self.wl
         for h, dl, dw in deltas:
             if dl:
@@ -1008,7 +1064,7 @@ class _Engine:
             progress = False
             for root in range(self.n):
                 while len(self.occ[root]) < self.cap[root]:
-                    if time.perf_counter() > deadline:
+                    if _clock() > deadline:
                         return any_gain
                     parent, nodes = self._bfs(root, set(), replan)
                     free = self._free_mask() if replan else 0
@@ -1019,6 +1075,7 @@ class _Engine:
                         node = state[0]
                         bit = 1 << node
                         w = win[node]
+                        _WORK.units += len(self.by_night[node]) // 2
                         for h in self.by_night[node]:
                             s = sched[h]
                             if s & bit:
@@ -1074,7 +1131,7 @@ class _Engine:
                 lambda _cur: self.replan_moves(False, deadline),
                 lambda _cur: self.pair_replan(False, deadline),
             ]
-        while self.H and time.perf_counter() < deadline:
+        while self.H and _clock() < deadline:
             cur = self.objective()
             if (cur[2] if weekend else cur[0]) <= target:
                 return
@@ -1098,7 +1155,7 @@ class _Engine:
             roots.sort(key=lambda r: -max(load[h] for h in occ[r]))
             goal = (cur[0], cur[1], 1 << 30, 1 << 30)
         for root in roots:
-            if time.perf_counter() > deadline:
+            if _clock() > deadline:
                 return False
             donors = sorted(occ[root], key=lambda h: -(wl[h] if weekend else load[h]))
             if not weekend:
@@ -1110,11 +1167,12 @@ class _Engine:
                     return True
                 continue
             for state in nodes:
-                if time.perf_counter() > deadline:
+                if _clock() > deadline:
                     return False
                 node = state[0]
                 bit = 1 << node
                 w = win[node]
+                _WORK.units += len(self.by_night[node])
                 for h in self.by_night[node]:
                     if load[h] > hi - 2:
                         continue
@@ -1169,7 +1227,7 @@ class _Engine:
                 (wl[mover] == whi and dw < 0) or (wl[mover] == wlo and dw > 0)
             )
         for state in nodes:
-            if time.perf_counter() > deadline:
+            if _clock() > deadline:
                 return False
             node = state[0]
             bit = 1 << node
@@ -1179,6 +1237,7 @@ class _Engine:
                 pool = self.by_night[node]
             else:
                 pool = (lowest if node_w else []) + donors
+            _WORK.units += len(pool)
             for h in pool:
                 s = sched[h]
                 if s & bit or not self.avail[h] >> node & 1:
@@ -1234,7 +1293,7 @@ class _Engine:
                 a = low.bit_length() - 1
                 if wk[a] != lose_weekend:
                     continue
-                if time.perf_counter() > deadline:
+                if _clock() > deadline:
                     return False
                 rest = s ^ low
                 parent: dict[_Key, tuple[_Key, int, int]] | None = None
@@ -1252,11 +1311,12 @@ class _Engine:
                     for donor in self.occ[b]:
                         left = sched[donor] & ~(1 << b)
                         for state in nodes:
-                            if time.perf_counter() > deadline:
+                            if _clock() > deadline:
                                 return False
                             node = state[0]
                             bit = 1 << node
                             w = win[node]
+                            _WORK.units += len(self.by_night[node])
                             for h in self.by_night[node]:
                                 sh = left if h == donor else sched[h]
                                 if sh & bit or sh & w or h == x:
@@ -1286,6 +1346,7 @@ class _Engine:
         n, g, wk, s = self.n, self.g, self.wk, self.sched[h]
         kinds = weekend + 1 if weekend >= 0 else 1
         size = kinds * (take_extra + 1)
+        _spend(n * (2 + size) // 2)
         neg = -1
         best = [[neg] * size for _ in range(n + g)]
         for i in range(n, n + g):
@@ -1338,7 +1399,7 @@ class _Engine:
         if weekend:
             dirs = self._weekend_dirs()
             for x in order:
-                if not dirs[x] or time.perf_counter() > deadline:
+                if not dirs[x] or _clock() > deadline:
                     continue
                 s = sched[x]
                 wk_now = (s & self.weekend_mask).bit_count()
@@ -1359,7 +1420,7 @@ class _Engine:
             if load[x] != hi:
                 continue
             for y in order:
-                if load[y] > hi - 2 or time.perf_counter() > deadline:
+                if load[y] > hi - 2 or _clock() > deadline:
                     continue
                 sx, sy = sched[x], sched[y]
                 plan = self._plan(y, avail[y] & (sy | free | sx) & ~sy | sy, sx & ~sy, -1, 1)
@@ -1390,7 +1451,7 @@ class _Engine:
             if values[x] not in (top, bottom):
                 continue
             for y in order:
-                if time.perf_counter() > deadline:
+                if _clock() > deadline:
                     return False
                 if y == x:
                     continue
@@ -1470,7 +1531,7 @@ class _Engine:
             while m:
                 low = m & -m
                 m ^= low
-                if time.perf_counter() > deadline:
+                if _clock() > deadline:
                     return False
                 saved = list(self.sched)
                 self._set(x, saved[x] ^ low)
@@ -1499,7 +1560,7 @@ class _Engine:
         if not holes:
             new = self.objective()
             return new[0] <= cur[0] and new[2:] < cur[2:]
-        if depth == 0 or time.perf_counter() > deadline:
+        if depth == 0 or _clock() > deadline:
             return False
         sched, win, load = self.sched, self.win, self.load
         hi, _, _, _ = _extremes(self.hist_l)
@@ -1549,7 +1610,7 @@ class _Engine:
         rng = random.Random(f"{self.problem.seed}:{'weekend' if weekend else 'load'}")
         wm, occ, cap, sched, win = self.weekend_mask, self.occ, self.cap, self.sched, self.win
         for _ in range(rounds):
-            if time.perf_counter() > deadline:
+            if _clock() > deadline:
                 return False
             cur = self.objective()
             values = self.wl if weekend else self.load
@@ -1634,7 +1695,7 @@ class _Engine:
         rng = random.Random(f"{self.problem.seed}:window")
         occ, sched, win, n = self.occ, self.sched, self.win, self.n
         for _ in range(rounds):
-            if time.perf_counter() > deadline:
+            if _clock() > deadline:
                 return False
             cur = self.objective()
             dirs = self._weekend_dirs()
@@ -1681,7 +1742,7 @@ class _Engine:
         order = sorted(range(self.H), key=lambda h: self.rank[h])
         dirs = self._weekend_dirs()
         for x in order:
-            if not dirs[x] or time.perf_counter() > deadline:
+            if not dirs[x] or _clock() > deadline:
                 continue
             s = sched[x]
             count = s.bit_count()
@@ -1700,7 +1761,7 @@ class _Engine:
                 if not 0 <= target <= size:
                     continue
                 for through in [-1, *forced]:
-                    if time.perf_counter() > deadline:
+                    if _clock() > deadline:
                         return False
                     if through < 0:
                         plan = self._plan(x, avail[x], 0, target, 0)
@@ -1733,8 +1794,10 @@ class _Engine:
         s = sched[x]
         gone = [d for d in range(self.n) if (s & ~plan) >> d & 1]
         full = [d for d in range(self.n) if (plan & ~s) >> d & 1 and len(occ[d]) >= cap[d]]
+        _WORK.units += self.n
         if len(full) > len(gone):
             return False
+        _WORK.units += sum(len(occ[night]) for night in full) * (len(gone) + 1) // 3
         options: list[list[tuple[int, int]]] = []
         for night in full:
             found = []
@@ -1779,6 +1842,7 @@ class _Engine:
         chosen: list[tuple[int, int]] = [(-1, -1)] * len(options)
 
         def place(row: int, seen: set[int]) -> bool:
+            _WORK.units += len(options[row])
             for z, o in options[row]:
                 if o in seen:
                     continue
@@ -1797,6 +1861,7 @@ class _Engine:
         return chosen
 
     def _mask_valid(self, h: int, mask: int) -> bool:
+        _WORK.units += 3
         if mask & ~self.avail[h]:
             return False
         win = self.win
@@ -1830,7 +1895,7 @@ class _Engine:
             for y in order:
                 if y == x:
                     continue
-                if time.perf_counter() > deadline:
+                if _clock() > deadline:
                     return False
                 ay, sy = avail[y], sched[y]
                 both = sx | sy
@@ -1838,6 +1903,7 @@ class _Engine:
                     continue
                 # a swap is fixed by the nights it exchanges: cut only at shifts
                 cuts = [d for d in range(n) if both >> d & 1]
+                _WORK.units += n // 2 + len(cuts) * len(cuts) // 4
                 for i, t1 in enumerate(cuts):
                     for t2 in cuts[i:]:
                         seg = ((1 << (t2 + 1)) - 1) ^ ((1 << t1) - 1)
@@ -1886,11 +1952,13 @@ class _Engine:
     def weekend_range(self, h: int) -> list[tuple[int, int]]:
         """For each shift count ``c`` household ``h`` could serve alone, the fewest and
         most weekend nights among its valid schedules of exactly ``c`` shifts."""
+        _spend(self.n)  # the same, cached or not: the clock must not depend on the cache
         return _weekend_range(self.avail[h], self.n, self.g, self.weekend_mask)
 
     def _best_schedule(self, weight: list[float], allowed: int) -> tuple[float, int]:
         """Most valuable valid schedule of ``h`` on ``allowed`` nights (positive weights)."""
         n, g = self.n, self.g
+        _spend(2 * n // 3)
         best = [0.0] * (n + g)
         take = [False] * n
         for i in range(n - 1, -1, -1):
@@ -1925,7 +1993,7 @@ class _Engine:
         best_price = list(price)
         scale = 2.0
         for _ in range(iterations):
-            if time.perf_counter() > deadline:
+            if _clock() > deadline:
                 break
             demand = [0] * n
             value = sum(p * c for p, c in zip(price, cap, strict=True))
@@ -1970,7 +2038,7 @@ class _Engine:
         weight = [1.0 - 0.01 * p for p in price]
         occ, cap, sched = self.occ, self.cap, self.sched
         for _ in range(rounds):
-            if self.filled >= target or time.perf_counter() > deadline:
+            if self.filled >= target or _clock() > deadline:
                 return
             empty = [
                 d
@@ -2008,11 +2076,6 @@ class _Engine:
             if self.filled >= best:
                 break
             best = min(best, self._block_flow(offset, caps, None, best))
-        return best
-        for offset in range(max(1, self.g)):
-            best = min(best, self._block_flow(offset, caps, None, best))
-            if self.filled >= best:
-                break
         return best
 
     def _block_network(
@@ -2077,7 +2140,7 @@ class _Engine:
         One block alignment only: the others rarely refute what it does not, at g
         times the cost.  Past ``deadline`` it answers True (not refuted).
         """
-        if time.perf_counter() > deadline:
+        if _clock() > deadline:
             return True
         g, n, wk = self.g, self.n, self.wk
         night0 = 2
@@ -2110,7 +2173,7 @@ class _Engine:
         """Does every block relaxation carry exactly ``total`` shifts with loads in ``bounds``?
         (True past ``deadline``: what is not refuted may be feasible.)"""
         for offset in range(max(1, self.g)):
-            if time.perf_counter() > deadline:
+            if _clock() > deadline:
                 return True
             flow, s2, t2, lower = self._block_network(offset, caps, bounds)
             # circulation with lower bounds, closed by a sink -> source arc fixed at `total`
@@ -2138,20 +2201,22 @@ class _Engine:
         """Raise ``bound`` while no load window of that width fits the block relaxations."""
         top_prior = max(self.prior)
         while bound < ours:
-            if time.perf_counter() > deadline:
+            if _clock() > deadline:
                 return bound
             feasible = False
             for low in range(
                 top_prior - bound, min(p + c for p, c in zip(self.prior, caps, strict=True)) + 1
             ):
-                if time.perf_counter() > deadline:
+                if _clock() > deadline:
                     return bound
                 windows = [
                     (max(0, low - p), min(c, low + bound - p))
                     for p, c in zip(self.prior, caps, strict=True)
                 ]
-                if all(a <= b for a, b in windows) and self._window_feasible(
-                    caps, windows, total, deadline
+                if (
+                    all(a <= b for a, b in windows)
+                    and sum(a for a, _ in windows) <= total <= sum(b for _, b in windows)
+                    and self._window_feasible(caps, windows, total, deadline)
                 ):
                     feasible = True
                     break
@@ -2217,7 +2282,7 @@ def _construct(
     filled_ub = eng.filled_upper_bound(caps, range(1), eng.places)
     # other constructions, then restarts with tie-breaks drawn from the seed
     for restart, variant in [(0, 1), (0, 2), *((k, 1 + k % 2) for k in range(1, _RESTARTS))]:
-        if eng.filled >= filled_ub or time.perf_counter() > deadline:
+        if eng.filled >= filled_ub or _clock() > deadline:
             break
         other = _Engine(problem, restart)
         other.greedy(variant)
@@ -2230,7 +2295,7 @@ def _construct(
         filled_ub = min(filled_ub, lagrange_ub)
         filled_ub = eng.filled_upper_bound(caps, range(1, eng.g), filled_ub)
         for restart in range(_RESTARTS // 2):
-            if eng.filled >= filled_ub or time.perf_counter() > deadline:
+            if eng.filled >= filled_ub or _clock() > deadline:
                 break
             other = _priced_start(problem, restart, price, deadline)
             if _better(other, eng):
@@ -2287,7 +2352,7 @@ def _steer_weekend(eng: _Engine, bound: int, deadline: float) -> None:
     w_floor = max(pw + min(lo for lo, _ in t) for pw, t in zip(prior_w, tables, strict=True))
     w_ceiling = min(pw + max(hi for _, hi in t) for pw, t in zip(prior_w, tables, strict=True))
     try:
-        while time.perf_counter() < deadline:
+        while _clock() < deadline:
             spread, _, weekend, _ = eng.objective()
             k = weekend - 1
             if k < bound:
@@ -2317,7 +2382,7 @@ def _steer_weekend(eng: _Engine, bound: int, deadline: float) -> None:
                 eng.w_windows = ranges
                 # a window can stall a step short: leave time for the others
                 eng.improve(True, k, _share(deadline, 0.6))
-                if eng.objective()[2] <= k or time.perf_counter() > deadline:
+                if eng.objective()[2] <= k or _clock() > deadline:
                     break
             if eng.objective()[2] > k:
                 return
@@ -2367,7 +2432,7 @@ def _bounds(
         spread_lb = eng.refine_spread_bound(spread_lb, figs.spread, eng.filled, caps, deadline)
         known.spread = spread_lb
         # only the deadline ends the search early; otherwise a window at the bound is open
-        known.spread_final = spread_lb < figs.spread and time.perf_counter() <= deadline
+        known.spread_final = spread_lb < figs.spread and _clock() <= deadline
     weekend_caps = [eng._max_shifts(m & eng.weekend_mask) for m in eng.avail]
     weekday_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if not eng.wk[d])
     weekend_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if eng.wk[d])
@@ -2384,7 +2449,7 @@ def _bounds(
             )
             if flows:
                 known.weekend[width] = weekend_lb
-                if weekend_lb < figs.weekend_spread and time.perf_counter() <= deadline:
+                if weekend_lb < figs.weekend_spread and _clock() <= deadline:
                     known.weekend_final.add(width)
     return Figures(eng.places - filled_ub, spread_lb, min(weekend_lb, figs.weekend_spread))
 
@@ -2429,7 +2494,7 @@ def _targeted(
             found = False
             for low in range(max(prior) - width, top + 1):
                 for w_low, w_high in w_windows:
-                    if time.perf_counter() > deadline:
+                    if _clock() > deadline:
                         return best
                     windows = _count_ranges(prior, prior_w, tables, low, low + width, w_low, w_high)
                     if windows is None:
@@ -2455,7 +2520,7 @@ def _targeted(
 
 def _share(deadline: float, fraction: float) -> float:
     """A deadline ``fraction`` of the way from now to ``deadline``."""
-    now = time.perf_counter()
+    now = _clock()
     return now + fraction * max(0.0, deadline - now)
 
 
@@ -2463,12 +2528,22 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
     """Return a valid roster, lower bounds on its figures, and whether it is proved optimal.
 
     Up to ``_STARTS`` starts (tie-breaks drawn from the seed) are improved in turn
-    while the best roster is not proved optimal and the budget lasts.  The same
-    problem and seed give the same roster whenever the search ends before the
-    budget does; a search cut short by the budget may end elsewhere on a slower
-    machine (still valid, with honest bounds).
+    while the best roster is not proved optimal and the budget lasts.  The budget
+    is read off the work clock (``_Work``), so the same problem and seed give the
+    same roster on any machine and under any load; only a run that takes more
+    than ``_WALL_FACTOR`` times the budget on the wall is cut short there (still
+    valid, with honest bounds).
     """
-    started = time.perf_counter()
+    _WORK.units = 0
+    _WORK.wall_limit = time.perf_counter() + _WALL_FACTOR * time_budget_s
+    try:
+        return _solve(problem, time_budget_s)
+    finally:
+        _WORK.wall_limit = math.inf
+
+
+def _solve(problem: Problem, time_budget_s: float) -> Solution:
+    started = _clock()
     final = started + time_budget_s
     # the search leaves the last part of the budget to the bounds of its best roster
     deadline = started + 0.97 * time_budget_s
@@ -2481,7 +2556,7 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
     # other starts, then rosters built toward the windows the bounds leave open
     restarts = _share(deadline, 0.7)
     for start in range(1, _STARTS):
-        if best.figures() == bounds or time.perf_counter() > restarts:
+        if best.figures() == bounds or _clock() > restarts:
             break
         if price is None:
             other = _Engine(problem, _RESTARTS + start)
@@ -2494,7 +2569,7 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
         if _better(other, best):
             best = other
             bounds = _bounds(best, caps, filled_ub, final, known)
-    if best.figures() != bounds and time.perf_counter() < deadline:
+    if best.figures() != bounds and _clock() < deadline:
         best = _targeted(problem, best, caps, filled_ub, bounds, deadline)
         bounds = _bounds(best, caps, filled_ub, final, known)
     if not best.roster_is_valid():  # never expected; a plain greedy roster is always valid

@@ -24,7 +24,12 @@ def roster() -> None:
 def solve_command(
     problem_file: Annotated[Path, typer.Argument(help="Problem JSON (roster-problem.md).")],
     time_budget: Annotated[
-        float, typer.Option("--time-budget", help="Seconds the search may take.")
+        float,
+        typer.Option(
+            "--time-budget",
+            help="Seconds of counted work the search may take (about as many on the wall); "
+            "the answer does not depend on the machine.",
+        ),
     ] = 0.2,
 ) -> None:
     """Print the optimal roster of PROBLEM_FILE as solution JSON, with bounds."""

@@ -15,10 +15,11 @@ INSTANCES = Path(__file__).resolve().parent / "instances"
 Evaluate = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
 
 
-# Committed instances where the search still ends above the exact optimum (none
-# now; tight-04 was one until the weekend search learned to steer toward a
-# window).  Strict: fixing one makes this list fail, so it stays honest.
-KNOWN_MISSES: set[str] = set()
+# Committed instances where the search still ends above the exact optimum, even with
+# the tests' 2 s budget: its moves stall one short of it on a few tight RTs
+# (instances/tight-misses.json).  Strict: fixing one makes this list fail, so it
+# stays honest.
+KNOWN_MISSES: set[str] = {"tight-miss-00", "tight-miss-01", "tight-miss-02", "tight-miss-03"}
 
 
 def _cases(family: str | None = None) -> list[dict[str, Any]]:

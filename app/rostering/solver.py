@@ -2519,9 +2519,10 @@ def _targeted(
 
 
 def _share(deadline: float, fraction: float) -> float:
-    """A deadline ``fraction`` of the way from now to ``deadline``."""
+    """A deadline ``fraction`` of the way from now to ``deadline`` (``deadline`` itself
+    once past it, or past the wall limit)."""
     now = _clock()
-    return now + fraction * max(0.0, deadline - now)
+    return min(deadline, now + fraction * max(0.0, deadline - now))
 
 
 def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
@@ -2543,7 +2544,9 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
 
 
 def _solve(problem: Problem, time_budget_s: float) -> Solution:
-    started = _clock()
+    # the work clock starts at zero with each solve; deadlines are set from that zero,
+    # not from _clock(), which is infinite past the wall limit
+    started = 0.0
     final = started + time_budget_s
     # the search leaves the last part of the budget to the bounds of its best roster
     deadline = started + 0.97 * time_budget_s

@@ -1,5 +1,6 @@
 import json
 import threading
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -159,6 +160,27 @@ def test_a_search_cut_short_by_the_budget_gives_the_same_roster_under_load() -> 
         hog.join()
     assert loaded.to_json() == alone.to_json()
     assert loaded.bounds == alone.bounds
+
+
+@pytest.mark.parametrize("budget", [0.0, 0.05])
+def test_a_run_far_over_its_budget_on_the_wall_is_cut_short(
+    monkeypatch: pytest.MonkeyPatch, budget: float
+) -> None:
+    # A work clock that never advances (a cost model gone wrong) leaves only the wall
+    # cap to end the search: it must, with a valid roster and honest bounds.
+    from app.rostering import solver
+
+    monkeypatch.setattr(solver, "_UNIT_S", 0.0)
+    monkeypatch.setattr(solver, "_WALL_FACTOR", 1.0)
+    case = next(c for c in _cases("tight-hard") if c["name"] == "tight-hard-02")
+    started = time.perf_counter()
+    solution = solve(parse_problem(case["problem"]), time_budget_s=budget)
+    # uncut, this search runs for seconds; the cap ends it at the budget plus a step
+    assert time.perf_counter() - started < 1.5
+    assert broken_rules(case["problem"], solution.to_json()) == []
+    optimum = case["optimum"]
+    assert solution.bounds.weekend_spread <= optimum["weekend_spread"]
+    assert solution.bounds.spread <= optimum["spread"]
 
 
 def test_places_are_never_left_empty_to_level_loads() -> None:

@@ -107,14 +107,19 @@ def once(
     now: Any,
     produce: Callable[[], str],
 ) -> str:
-    """Run a creating form once per its idempotency key; a resend gets the first redirect."""
+    """Run a creating form once per its idempotency key; a resend gets the first redirect.
+
+    Inside its own savepoint (``attempt``): a refused form leaves nothing written, so the
+    page can be drawn again with the error.
+    """
     key = form.get(KEY_FIELD)
-    _status, body, _replayed = idempotency.run(
-        session,
-        scope=f"web:{scope}",
-        key=key if isinstance(key, str) and key else None,
-        payload=fields(form),
-        now=now,
-        produce=lambda: (303, {"location": produce()}),
-    )
+    with attempt(session):
+        _status, body, _replayed = idempotency.run(
+            session,
+            scope=f"web:{scope}",
+            key=key if isinstance(key, str) and key else None,
+            payload=fields(form),
+            now=now,
+            produce=lambda: (303, {"location": produce()}),
+        )
     return str(body["location"])

@@ -122,8 +122,7 @@ def household_create(
         return f"/warga/{household.id}"
 
     try:
-        with attempt(session):
-            location = once(session, form, scope=f"household:{rt.id}", now=now, produce=create)
+        location = once(session, form, scope=f"household:{rt.id}", now=now, produce=create)
     except DomainError as exc:
         return failed(
             request, "household_new.html", exc, lang=lang, principal=principal, typed=typed, rt=rt
@@ -259,8 +258,7 @@ def member_add(
         return f"/warga/{household_id}"
 
     try:
-        with attempt(session):
-            location = once(session, form, scope=f"member:{household_id}", now=now, produce=create)
+        location = once(session, form, scope=f"member:{household_id}", now=now, produce=create)
     except DomainError as exc:
         return _failed_detail(
             request, session, principal, lang, household_id, exc, typed, member=True
@@ -301,8 +299,7 @@ def away_add(
         return f"/warga/{household_id}"
 
     try:
-        with attempt(session):
-            location = once(session, form, scope=f"away:{household_id}", now=now, produce=create)
+        location = once(session, form, scope=f"away:{household_id}", now=now, produce=create)
     except DomainError as exc:
         return _failed_detail(request, session, principal, lang, household_id, exc, typed)
     return redirect(request, location, flash="added")

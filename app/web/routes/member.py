@@ -288,14 +288,13 @@ def check_in(
         return f"/malam/{night_id}"
 
     try:
-        with attempt(session):
-            location = once(
-                session,
-                form,
-                scope=f"check-in:{night_id}:{principal.user.id}",
-                now=now,
-                produce=create,
-            )
+        location = once(
+            session,
+            form,
+            scope=f"check-in:{night_id}:{principal.user.id}",
+            now=now,
+            produce=create,
+        )
     except DomainError as exc:
         return _night_failed(request, session, principal, lang, night_id, exc)
     return redirect(request, location, flash="checked_in")
@@ -329,10 +328,9 @@ def add_entry(
         return f"/malam/{night_id}#log"
 
     try:
-        with attempt(session):
-            location = once(
-                session, form, scope=f"log:{night_id}:{principal.user.id}", now=now, produce=create
-            )
+        location = once(
+            session, form, scope=f"log:{night_id}:{principal.user.id}", now=now, produce=create
+        )
     except DomainError as exc:
         return _night_failed(request, session, principal, lang, night_id, exc, typed)
     return redirect(request, location, flash="logged")
@@ -415,15 +413,14 @@ def report_file(
         return f"/laporan/{incident.id}"
 
     try:
-        with attempt(session):
-            location = once(
-                session,
-                form,
-                # As the API: scoped by the RT, never the caller; anonymous times to the hour.
-                scope=f"incident:{rt.id}",
-                now=incidents.to_the_hour(now) if anonymous else now,
-                produce=create,
-            )
+        location = once(
+            session,
+            form,
+            # As the API: scoped by the RT, never the caller; anonymous times to the hour.
+            scope=f"incident:{rt.id}",
+            now=incidents.to_the_hour(now) if anonymous else now,
+            produce=create,
+        )
     except DomainError as exc:
         return failed(
             request,

@@ -199,8 +199,7 @@ def override_add(
         return f"/rt/{area_id}/pengaturan#kalender"
 
     try:
-        with attempt(session):
-            location = once(session, form, scope=f"override:{rt.id}", now=now, produce=create)
+        location = once(session, form, scope=f"override:{rt.id}", now=now, produce=create)
     except DomainError as exc:
         return refused(
             exc,
@@ -409,8 +408,7 @@ def member_account(
         return f"/rt/{area_id}/anggota#u{user.id}"
 
     try:
-        with attempt(session):
-            location = once(session, form, scope=f"account:{rt.id}", now=now, produce=create)
+        location = once(session, form, scope=f"account:{rt.id}", now=now, produce=create)
     except DomainError as exc:
         return refused(
             exc,

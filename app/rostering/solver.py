@@ -7,8 +7,8 @@ How it works.  A household's shifts are a bitmask of the month's days.
 1. Construction.  A greedy pass builds a valid roster night by night, least
    loaded first.  When places stay empty, other constructions compete: one that
    first takes households who would lose a possible shift by waiting, and, with
-   night prices from a Lagrangian relaxation (below), price-guided variants,
-   with restarts whose tie-breaks derive from the seed.
+   night prices from the LP relaxation (its duals, below), price-guided
+   variants, with restarts whose tie-breaks derive from the seed.
 2. Local search, in the order of the figures.  Moves keep every hard rule by
    construction (and are re-checked before they are kept):
    *chains* (a place is vacated, a household moves into it from a night that
@@ -27,17 +27,20 @@ How it works.  A household's shifts are a bitmask of the month's days.
    outside it (also by re-building a group night by night toward per-household
    windows).  And when the search stalls above the bounds, rosters are built
    from scratch toward each open window (least slack first) and polished.
-4. Lower bounds.  Unfilled: max-flow relaxations in which any ``min_gap_days``
-   consecutive days hold at most one shift of a household, and a Lagrangian
-   bound (night capacities priced, each household's best schedule exact).
-   Spread: water-filling of loads between priors and per-household maxima,
-   refined by flow feasibility of each load window.  Weekend spread: for each
+4. Lower bounds.  The LP relaxation (``_Relaxation``, solved by HiGHS): a
+   variable per available (household, night), at most one shift in any
+   ``min_gap_days`` consecutive days of a household (an interval matrix, so
+   each household's part is exactly the hull of its schedules), night
+   capacities.  Unfilled: its optimum (a quick max-flow in which blocks of
+   ``min_gap_days`` days hold one shift of a household settles the easy RTs
+   first).  Spread: water-filling of loads between priors and per-household
+   maxima, refined by asking the LP, window by window, for a fractional roster
+   with the optimal fill and loads in the window.  Weekend spread: for each
    window of loads and of weekend loads, each household keeps the shift counts
    whose exact range of weekend nights (its own schedules, by DP) meets the
    weekend window; those counts must add up to the (proved) optimal fill, as
-   ranges, in a flow that splits each household's weekend and weekday shifts,
-   and in the block flows.  When the figures equal the bounds, the roster is
-   proved optimal.
+   ranges and then in the LP.  When the figures equal the bounds, the roster
+   is proved optimal.
 5. Budget.  The search reads its time off a work clock (``_Work``): units of
    work counted where it is done, each under a microsecond on the benchmark's
    machine.  A run cut short by the budget stops at the same step on any
@@ -59,6 +62,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+import highspy
+import numpy
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
@@ -315,6 +321,8 @@ class _Work(threading.local):
 
     units = 0
     wall_limit = math.inf
+    # the LP relaxation of the problem being solved (see _Engine.relaxation)
+    relaxation: _Relaxation | None = None
 
 
 _WORK = _Work()
@@ -334,6 +342,132 @@ def _clock() -> float:
 
 def _spend(units: int) -> None:
     _WORK.units += units
+
+
+# --- the LP relaxation (HiGHS) -----------------------------------------------------
+
+
+def _gap_windows(mask: int, n: int, g: int) -> list[list[int]]:
+    """The maximal runs of a household's available nights less than ``g`` days apart
+    from the first: at most one shift in each (the others are implied)."""
+    days = [d for d in range(n) if mask >> d & 1]
+    found = []
+    end = 0
+    for i, first in enumerate(days):
+        end = max(end, i)
+        while end + 1 < len(days) and days[end + 1] - first < g:
+            end += 1
+        # the window from the previous night covers this one's when it reaches as far
+        if end > i and not (i and days[i - 1] + g > days[end]):
+            found.append(days[i : end + 1])
+    return found
+
+
+class _Relaxation:
+    """The roster's LP relaxation, solved by HiGHS: the strongest of the bounds.
+
+    One variable per available (household, night) in [0, 1]; at most one shift in
+    each of a household's gap windows (an interval matrix: its schedules' hull
+    exactly); at most ``cap`` on each night.  Rows for each household's shifts,
+    its weekend shifts, and all shifts carry the windows a check asks about
+    (free when unasked).  The model is built once; checks change row bounds and
+    re-solve from the last basis.  Every valid roster is a point of it, so a
+    window it refutes holds no roster, and no roster fills more than ``fill()``.
+    """
+
+    def __init__(self, avail: list[int], n: int, g: int, cap: list[int], weekend: int) -> None:
+        hcount = len(avail)
+        self.n, self.hcount = n, hcount
+        # rows: nights, then per household its shifts and weekend shifts, all shifts, windows
+        total_row = n + 2 * hcount
+        row = total_row + 1
+        index: list[int] = []
+        starts = [0]
+        for h, mask in enumerate(avail):
+            windows_of: dict[int, list[int]] = {}
+            for window in _gap_windows(mask, n, g):
+                for d in window:
+                    windows_of.setdefault(d, []).append(row)
+                row += 1
+            for d in range(n):
+                if mask >> d & 1:
+                    index += (d, n + h, total_row)
+                    if weekend >> d & 1:
+                        index.append(n + hcount + h)
+                    index += windows_of.get(d, ())
+                    starts.append(len(index))
+        ncol = len(starts) - 1
+        self.ncol, self.nrow = ncol, row
+        # units fitted to HiGHS's time on the benchmark's machine, as the rest of the clock
+        _spend(4 * (ncol + row))
+        lp = highspy.HighsLp()
+        lp.num_col_ = ncol
+        lp.num_row_ = row
+        lp.col_cost_ = numpy.full(ncol, -1.0)
+        lp.col_lower_ = numpy.zeros(ncol)
+        lp.col_upper_ = numpy.ones(ncol)
+        inf = highspy.kHighsInf
+        lower = numpy.full(row, -inf)
+        upper = numpy.ones(row)
+        upper[:n] = cap
+        upper[n : total_row + 1] = inf
+        lp.row_lower_ = lower
+        lp.row_upper_ = upper
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = numpy.array(starts, dtype=numpy.int32)
+        lp.a_matrix_.index_ = numpy.array(index, dtype=numpy.int32)
+        lp.a_matrix_.value_ = numpy.ones(len(index))
+        solver = highspy._core._Highs()  # the plain core: highspy.Highs() prints a banner
+        solver.setOptionValue("output_flag", False)
+        solver.setOptionValue("threads", 1)
+        solver.setOptionValue("presolve", "off")
+        solver.passModel(lp)
+        self.solver = solver
+        self.total_row = total_row
+
+    def _run(self) -> highspy.HighsModelStatus:
+        self.solver.setOptionValue("time_limit", max(0.001, _WORK.wall_limit - time.perf_counter()))
+        before = self.solver.getInfo().simplex_iteration_count
+        self.solver.run()
+        iterations = self.solver.getInfo().simplex_iteration_count - before
+        _spend(2350 + iterations * (self.ncol + self.nrow) // 19)
+        return self.solver.getModelStatus()
+
+    def fill(self) -> tuple[float, list[float]] | None:
+        """The most places a fractional roster fills, and each night's price (its
+        dual); None if HiGHS stops early (only past the wall limit)."""
+        if not self.ncol:
+            return 0.0, [0.0] * self.n
+        if self._run() != highspy.HighsModelStatus.kOptimal:
+            return None
+        value = -self.solver.getInfo().objective_function_value
+        duals = self.solver.getSolution().row_dual
+        return value, [max(0.0, -float(duals[d])) for d in range(self.n)]
+
+    def feasible(
+        self,
+        counts: list[tuple[int, int]],
+        weekend: list[tuple[int, int]] | None,
+        total: int,
+    ) -> bool:
+        """Is there a fractional roster of ``total`` shifts, household h serving
+        ``counts[h]`` shifts (and ``weekend[h]`` weekend ones)?  True if HiGHS
+        stops early: what is not refuted may be feasible."""
+        hcount, n = self.hcount, self.n
+        inf = highspy.kHighsInf
+        lower = numpy.full(2 * hcount + 1, -inf)
+        upper = numpy.full(2 * hcount + 1, inf)
+        for h, (lo, hi) in enumerate(counts):
+            lower[h], upper[h] = lo, hi
+        if weekend is not None:
+            for h, (lo, hi) in enumerate(weekend):
+                lower[hcount + h], upper[hcount + h] = lo, hi
+        lower[-1] = upper[-1] = total
+        rows = numpy.arange(n, n + 2 * hcount + 1, dtype=numpy.int32)
+        # in highspy, not in its type stubs
+        self.solver.changeRowsBounds(len(rows), rows, lower, upper)  # type: ignore[attr-defined]
+        status = self._run()
+        return status != highspy.HighsModelStatus.kInfeasible
 
 
 # --- max-flow (Dinic), for the relaxations -------------------------------------
@@ -404,30 +538,6 @@ class _Flow:
         return total
 
 
-def _circulation(size: int, edges: list[tuple[int, int, int, int]], total: int) -> bool:
-    """Is there a flow of exactly ``total`` from node 0 to node 1 on arcs ``(u, v, lo, hi)``
-    carrying between ``lo`` and ``hi``?"""
-    flow = _Flow(size + 2)
-    s2, t2 = size, size + 1
-    excess = [0] * size
-    excess[0], excess[1] = total, -total
-    for u, v, lo, hi in edges:
-        if lo > hi:
-            return False
-        if hi > lo:
-            flow.add(u, v, hi - lo)
-        excess[v] += lo
-        excess[u] -= lo
-    need = 0
-    for node, amount in enumerate(excess):
-        if amount > 0:
-            flow.add(s2, node, amount)
-            need += amount
-        elif amount < 0:
-            flow.add(node, t2, -amount)
-    return flow.max_flow(s2, t2, need) >= need
-
-
 @functools.lru_cache(maxsize=4096)
 def _weekend_range(mask: int, n: int, g: int, weekend_mask: int) -> list[tuple[int, int]]:
     """For each count c of valid schedules on ``mask`` (shifts ``g`` days apart), the
@@ -455,7 +565,6 @@ def _weekend_range(mask: int, n: int, g: int, weekend_mask: int) -> list[tuple[i
 _Key = tuple[int, int]
 _MOVER_DEPTH = 3
 _RESTARTS = 16
-_LAGRANGE_STEPS = 60
 _LNS_ROUNDS = 300
 _STARTS = 6
 
@@ -503,7 +612,7 @@ def _weekend_bound(
     filled: int,
     caps: list[int],
     deadline: float,
-    flows: bool = True,
+    lp: bool = True,
 ) -> int:
     """Least weekend_spread of a roster filling ``filled`` places with loads in a window
     of ``width``, or ``ours`` if none below it is possible; ``start`` is already a bound.
@@ -511,8 +620,8 @@ def _weekend_bound(
     A window of loads [L, L + width] and of weekend loads [W, W + k] leaves each
     household the shift counts c whose exact range of weekend nights (its own
     schedules, by a DP that ignores the others) meets the weekend window.  The
-    counts must add up to ``filled``: first as a sum of ranges, then (``flows``)
-    in the weekend-split and gap-block flow relaxations of the whole month.
+    counts must add up to ``filled``: first as a sum of ranges, then (``lp``)
+    in the LP relaxation of the whole month.
     """
     if start >= ours:
         return start
@@ -547,11 +656,10 @@ def _weekend_bound(
                     continue
                 checked.add(key)
                 windows = [(a, b) for a, b, _, _ in bounds]
-                if not flows:
+                if not lp:
                     return k
-                if eng._split_feasible(bounds, filled, deadline) and eng._window_feasible(
-                    caps, windows, filled, deadline
-                ):
+                weekend = [(a, b) for _, _, a, b in bounds]
+                if eng.relaxation().feasible(windows, weekend, filled):
                     return k
     return ours
 
@@ -1941,6 +2049,12 @@ class _Engine:
 
     # -- bounds --
 
+    def relaxation(self) -> _Relaxation:
+        """The LP relaxation of this problem, built on first use (one per solve)."""
+        if _WORK.relaxation is None:
+            _WORK.relaxation = _Relaxation(self.avail, self.n, self.g, self.cap, self.weekend_mask)
+        return _WORK.relaxation
+
     def _max_shifts(self, mask: int) -> int:
         count, last = 0, -self.g
         for d in range(self.n):
@@ -1979,44 +2093,6 @@ class _Engine:
             else:
                 i += 1
         return best[0], mask
-
-    def lagrange(self, iterations: int, deadline: float) -> tuple[int, list[float]]:
-        """Upper bound on filled places by relaxing night capacities with prices.
-
-        For prices p >= 0, sum(p * capacity) plus each household's best schedule
-        valued at 1 - p per night bounds any roster's filled places (the LP bound
-        of the exact per-household formulation); subgradient steps lower it.
-        """
-        n, cap = self.n, self.cap
-        price = [0.0] * n
-        best_bound = float(self.places)
-        best_price = list(price)
-        scale = 2.0
-        for _ in range(iterations):
-            if _clock() > deadline:
-                break
-            demand = [0] * n
-            value = sum(p * c for p, c in zip(price, cap, strict=True))
-            weight = [1.0 - p for p in price]
-            for h in range(self.H):
-                gain, mask = self._best_schedule(weight, self.avail[h])
-                value += gain
-                while mask:
-                    low = mask & -mask
-                    demand[low.bit_length() - 1] += 1
-                    mask ^= low
-            if value < best_bound - 1e-9:
-                best_bound, best_price = value, list(price)
-            if int(best_bound + 1e-6) <= self.filled:
-                break
-            grad = [demand[d] - cap[d] if cap[d] else 0 for d in range(n)]
-            norm = sum(x * x for x in grad)
-            if norm == 0:
-                break
-            step = scale * (value - self.filled) / norm
-            price = [max(0.0, p + step * x) for p, x in zip(price, grad, strict=True)]
-            scale *= 0.95
-        return int(best_bound + 1e-6), best_price
 
     def priced_greedy(self, price: list[float], order: list[int]) -> None:
         """Households in turn take their most shifts on nights with room, cheap first."""
@@ -2075,30 +2151,25 @@ class _Engine:
         for offset in offsets:
             if self.filled >= best:
                 break
-            best = min(best, self._block_flow(offset, caps, None, best))
+            best = min(best, self._block_flow(offset, caps, best))
         return best
 
-    def _block_network(
-        self, offset: int, caps: list[int], bounds: list[tuple[int, int]] | None
-    ) -> tuple[_Flow, int, int, list[tuple[int, int, int, int]]]:
-        """Relaxation: source -> household -> (household, block of g days) -> night -> sink."""
+    def _block_flow(self, offset: int, caps: list[int], limit: int) -> int:
+        """Most shifts of the block relaxation aligned at ``offset`` (a max-flow): source ->
+        household (at most its own most) -> (household, block of g days) -> night -> sink."""
         g, n = self.g, self.n
         blocks: list[tuple[int, int]] = []
         start = 0 if offset == 0 else offset - g
         while start < n:
             blocks.append((max(0, start), min(n, start + g)))
             start += g
-        hcount = self.H
         source, sink = 0, 1
         night0 = 2
         hh0 = night0 + n
-        nxt = hh0 + hcount
+        nxt = hh0 + self.H
         edges: list[tuple[int, int, int]] = []
-        lower: list[tuple[int, int, int, int]] = []
-        for h in range(hcount):
-            hi = caps[h] if bounds is None else min(caps[h], bounds[h][1])
-            lo = 0 if bounds is None else bounds[h][0]
-            lower.append((source, hh0 + h, lo, hi))
+        for h in range(self.H):
+            edges.append((source, hh0 + h, caps[h]))
             mask = self.avail[h]
             for a, b in blocks:
                 days = [d for d in range(a, b) if mask >> d & 1]
@@ -2114,86 +2185,10 @@ class _Engine:
         for d in range(n):
             if self.cap[d]:
                 edges.append((night0 + d, sink, self.cap[d]))
-        flow = _Flow(nxt + 2)
+        flow = _Flow(nxt)
         for u, v, c in edges:
             flow.add(u, v, c)
-        return flow, nxt, nxt + 1, lower
-
-    def _block_flow(
-        self, offset: int, caps: list[int], bounds: list[tuple[int, int]] | None, limit: int
-    ) -> int:
-        flow, _, _, lower = self._block_network(offset, caps, bounds)
-        for u, v, _lo, hi in lower:
-            flow.add(u, v, hi)
-        return flow.max_flow(0, 1, limit)
-
-    def _split_feasible(
-        self, bounds: list[tuple[int, int, int, int]], total: int, deadline: float
-    ) -> bool:
-        """Can the weekend-split relaxation carry exactly ``total`` shifts, household h
-        serving between ``bounds[h][0]`` and ``[1]`` shifts, ``[2]`` to ``[3]`` of them
-        on weekend nights?
-
-        Source -> household -> its weekend / weekday part -> (part, block of g days)
-        -> night -> sink: a block holds at most one weekend and one weekday shift of
-        a household (exact when ``min_gap_days`` is 1, when blocks are single days).
-        One block alignment only: the others rarely refute what it does not, at g
-        times the cost.  Past ``deadline`` it answers True (not refuted).
-        """
-        if _clock() > deadline:
-            return True
-        g, n, wk = self.g, self.n, self.wk
-        night0 = 2
-        nxt = night0 + n
-        edges: list[tuple[int, int, int, int]] = []
-        for h, (c_lo, c_hi, w_lo, w_hi) in enumerate(bounds):
-            mask = self.avail[h]
-            top, parts = nxt, (nxt + 1, nxt + 2)  # weekday part, weekend part
-            nxt += 3
-            edges.append((0, top, c_lo, c_hi))
-            edges.append((top, parts[1], w_lo, w_hi))
-            edges.append((top, parts[0], max(0, c_lo - w_hi), max(0, c_hi - w_lo)))
-            for a in range(0, n, g):
-                for kind in (0, 1):
-                    days = [d for d in range(a, min(n, a + g)) if mask >> d & 1 and wk[d] == kind]
-                    if len(days) == 1:
-                        edges.append((parts[kind], night0 + days[0], 0, 1))
-                    elif days:
-                        edges.append((parts[kind], nxt, 0, 1))
-                        edges.extend((nxt, night0 + d, 0, 1) for d in days)
-                        nxt += 1
-        for d in range(n):
-            if self.cap[d]:
-                edges.append((night0 + d, 1, 0, self.cap[d]))
-        return _circulation(nxt, edges, total)
-
-    def _window_feasible(
-        self, caps: list[int], bounds: list[tuple[int, int]], total: int, deadline: float
-    ) -> bool:
-        """Does every block relaxation carry exactly ``total`` shifts with loads in ``bounds``?
-        (True past ``deadline``: what is not refuted may be feasible.)"""
-        for offset in range(max(1, self.g)):
-            if _clock() > deadline:
-                return True
-            flow, s2, t2, lower = self._block_network(offset, caps, bounds)
-            # circulation with lower bounds, closed by a sink -> source arc fixed at `total`
-            excess = {0: total, 1: -total}
-            for u, v, lo, hi in lower:
-                if lo > hi:
-                    return False
-                flow.add(u, v, hi - lo)
-                excess[v] = excess.get(v, 0) + lo
-                excess[u] = excess.get(u, 0) - lo
-            need = 0
-            for node, amount in excess.items():
-                if amount > 0:
-                    flow.add(s2, node, amount)
-                    need += amount
-                elif amount < 0:
-                    flow.add(node, t2, -amount)
-            if flow.max_flow(s2, t2, need) < need:
-                return False
-        return True
+        return flow.max_flow(source, sink, limit)
 
     def refine_spread_bound(
         self, bound: int, ours: int, total: int, caps: list[int], deadline: float
@@ -2216,7 +2211,7 @@ class _Engine:
                 if (
                     all(a <= b for a, b in windows)
                     and sum(a for a, _ in windows) <= total <= sum(b for _, b in windows)
-                    and self._window_feasible(caps, windows, total, deadline)
+                    and self.relaxation().feasible(windows, None, total)
                 ):
                     feasible = True
                     break
@@ -2289,11 +2284,12 @@ def _construct(
         other.fill(deadline, replan=False)
         if _better(other, eng):
             eng = other
-    price = None
+    price: list[float] | None = None
     if eng.filled < filled_ub:
-        lagrange_ub, price = eng.lagrange(_LAGRANGE_STEPS, deadline)
-        filled_ub = min(filled_ub, lagrange_ub)
-        filled_ub = eng.filled_upper_bound(caps, range(1, eng.g), filled_ub)
+        relaxed = eng.relaxation().fill()
+        # None only past the wall limit, where the search ends: the block flow bounds it
+        value, price = relaxed if relaxed is not None else (float(filled_ub), [0.0] * eng.n)
+        filled_ub = min(filled_ub, int(value + 1e-6))
         for restart in range(_RESTARTS // 2):
             if eng.filled >= filled_ub or _clock() > deadline:
                 break
@@ -2413,13 +2409,13 @@ def _bounds(
     filled_ub: int,
     deadline: float,
     known: _Proved,
-    flows: bool = True,
+    lp: bool = True,
 ) -> Figures:
     """Lower bounds on the optimum's figures, given roster ``eng`` (sharper when it
     fills the most places any roster can, so the optimum fills as many).
 
-    ``known`` carries what earlier calls proved (the flow checks are the costly
-    part).  Without ``flows`` the weekend bound skips its flow checks: before
+    ``known`` carries what earlier calls proved (the LP checks are the costly
+    part).  Without ``lp`` the weekend bound skips its LP checks: before
     the local search the roster's figures are far from the optimum's, and not
     refuting a window (which takes every check) is then the common, wasted, case.
     """
@@ -2445,9 +2441,9 @@ def _bounds(
         weekend_lb = max([weekend_lb, *(lb for w, lb in known.weekend.items() if w >= width)])
         if figs.weekend_spread > weekend_lb and width not in known.weekend_final:
             weekend_lb = _weekend_bound(
-                eng, weekend_lb, figs.weekend_spread, width, eng.filled, caps, deadline, flows
+                eng, weekend_lb, figs.weekend_spread, width, eng.filled, caps, deadline, lp
             )
-            if flows:
+            if lp:
                 known.weekend[width] = weekend_lb
                 if weekend_lb < figs.weekend_spread and _clock() <= deadline:
                     known.weekend_final.add(width)
@@ -2537,10 +2533,12 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
     """
     _WORK.units = 0
     _WORK.wall_limit = time.perf_counter() + _WALL_FACTOR * time_budget_s
+    _WORK.relaxation = None
     try:
         return _solve(problem, time_budget_s)
     finally:
         _WORK.wall_limit = math.inf
+        _WORK.relaxation = None
 
 
 def _solve(problem: Problem, time_budget_s: float) -> Solution:
@@ -2552,7 +2550,7 @@ def _solve(problem: Problem, time_budget_s: float) -> Solution:
     deadline = started + 0.97 * time_budget_s
     known = _Proved()
     best, caps, filled_ub, price = _construct(problem, deadline)
-    bounds = _bounds(best, caps, filled_ub, started + 0.15 * time_budget_s, known, flows=False)
+    bounds = _bounds(best, caps, filled_ub, started + 0.15 * time_budget_s, known, lp=False)
     _improve(best, filled_ub, bounds, deadline)
     # a share of what is left: the bounds may end the search here
     bounds = _bounds(best, caps, filled_ub, _share(deadline, 0.15), known)

@@ -19,7 +19,11 @@ How it works.  A household's shifts are a bitmask of the month's days.
    packed ``min_gap_days`` apart); *re-phasing* a household with a bipartite
    matching that re-seats the households it displaces; ruin-and-repair; and a
    small seeded large-neighbourhood search.
-3. Steering.  Counting households at the extremes cannot reward the moves
+3. Aiming.  Once the fill is proved, the LP (below) is asked for a fractional
+   roster in the narrowest windows of loads and weekend loads it leaves open;
+   rounded night by night (largest shares first), filled by the chains and
+   polished by the local search, it often lands on the bounds at once.
+   Steering.  Counting households at the extremes cannot reward the moves
    that narrow a weekend spread when a whole extreme must move (1 to 0: every
    household at one end).  So the weekend search takes, for the next spread
    down, a window of weekend loads the bounds leave open as its target,
@@ -378,6 +382,7 @@ class _Relaxation:
     def __init__(self, avail: list[int], n: int, g: int, cap: list[int], weekend: int) -> None:
         hcount = len(avail)
         self.n, self.hcount = n, hcount
+        self.cols: list[tuple[int, int]] = []  # (household, night) of each variable
         # rows: nights, then per household its shifts and weekend shifts, all shifts, windows
         total_row = n + 2 * hcount
         row = total_row + 1
@@ -391,6 +396,7 @@ class _Relaxation:
                 row += 1
             for d in range(n):
                 if mask >> d & 1:
+                    self.cols.append((h, d))
                     index += (d, n + h, total_row)
                     if weekend >> d & 1:
                         index.append(n + hcount + h)
@@ -468,6 +474,12 @@ class _Relaxation:
         self.solver.changeRowsBounds(len(rows), rows, lower, upper)  # type: ignore[attr-defined]
         status = self._run()
         return status != highspy.HighsModelStatus.kInfeasible
+
+    def shares(self) -> dict[tuple[int, int], float]:
+        """The last fractional roster: (household, night) -> its share of the shift."""
+        values = self.solver.getSolution().col_value
+        _spend(len(self.cols))
+        return {key: float(values[j]) for j, key in enumerate(self.cols) if values[j] > 1e-6}
 
 
 # --- max-flow (Dinic), for the relaxations -------------------------------------
@@ -911,6 +923,29 @@ class _Engine:
                 count[h] += 1
                 wcount[h] += wk[d]
                 free_from[h] = d + g
+
+    def lp_round(
+        self, share: dict[tuple[int, int], float], windows: list[tuple[int, int, int, int]]
+    ) -> None:
+        """Night by night, the places go to the households with the largest share of the
+        fractional roster there, never past a window's most shifts (or weekend shifts)
+        nor against a rule; the chains fill what rounding leaves empty."""
+        count = [0] * self.H
+        wcount = [0] * self.H
+        for d in range(self.n):
+            _spend(len(self.by_night[d]))
+            ranked = sorted(
+                (-share[h, d], self.rank[h], h)
+                for h in self.by_night[d]
+                if (h, d) in share
+                and not self.sched[h] & self.win[d]
+                and count[h] < windows[h][1]
+                and not (self.wk[d] and wcount[h] >= windows[h][3])
+            )
+            for _, _, h in ranked[: self.cap[d] - len(self.occ[d])]:
+                self._add(h, d)
+                count[h] += 1
+                wcount[h] += self.wk[d]
 
     # -- chains --
 
@@ -2450,6 +2485,54 @@ def _bounds(
     return Figures(eng.places - filled_ub, spread_lb, min(weekend_lb, figs.weekend_spread))
 
 
+def _rounded(
+    problem: Problem,
+    best: _Engine,
+    caps: list[int],
+    filled_ub: int,
+    bounds: Figures,
+    deadline: float,
+) -> _Engine:
+    """Rosters rounded from the LP at the narrowest windows it leaves open, kept when better.
+
+    With the fill proved, for the spread bound and each weekend spread from its
+    bound up to this roster's: the first window of loads and weekend loads whose
+    counts can add up to the places filled and that the LP does not refute gives
+    its fractional roster, rounded (``lp_round``), filled by the chains and
+    polished by the local search.  Tie-breaks derive from the seed.
+    """
+    if not best.H or best.filled < filled_ub:
+        return best
+    prior, prior_w = best.prior, best.prior_w
+    tables = [best.weekend_range(h) for h in range(best.H)]
+    top = min(p + c for p, c in zip(prior, caps, strict=True))
+    w_floor = max(pw + min(lo for lo, _ in t) for pw, t in zip(prior_w, tables, strict=True))
+    w_ceiling = min(pw + max(hi for _, hi in t) for pw, t in zip(prior_w, tables, strict=True))
+    width = bounds.spread
+    relaxation = best.relaxation()
+    for k in range(bounds.weekend_spread, best.figures().weekend_spread + 1):
+        for low in range(max(prior) - width, top + 1):
+            for w_low in range(w_floor - k, w_ceiling + 1):
+                if _clock() > deadline:
+                    return best
+                ranges = _count_ranges(prior, prior_w, tables, low, low + width, w_low, w_low + k)
+                if ranges is None:
+                    continue
+                if not sum(r[0] for r in ranges) <= best.filled <= sum(r[1] for r in ranges):
+                    continue
+                counts = [(a, b) for a, b, _, _ in ranges]
+                if not relaxation.feasible(counts, [(a, b) for _, _, a, b in ranges], best.filled):
+                    continue
+                other = _Engine(problem, _RESTARTS + 50)
+                other.lp_round(relaxation.shares(), ranges)
+                other.fill(deadline, replan=False)
+                if other.filled < best.filled:
+                    other.fill(deadline, replan=True)
+                _improve(other, filled_ub, bounds, deadline)
+                return other if _better(other, best) else best
+    return best
+
+
 def _targeted(
     problem: Problem,
     best: _Engine,
@@ -2551,6 +2634,8 @@ def _solve(problem: Problem, time_budget_s: float) -> Solution:
     known = _Proved()
     best, caps, filled_ub, price = _construct(problem, deadline)
     bounds = _bounds(best, caps, filled_ub, started + 0.15 * time_budget_s, known, lp=False)
+    if best.figures() != bounds:
+        best = _rounded(problem, best, caps, filled_ub, bounds, _share(deadline, 0.5))
     _improve(best, filled_ub, bounds, deadline)
     # a share of what is left: the bounds may end the search here
     bounds = _bounds(best, caps, filled_ub, _share(deadline, 0.15), known)

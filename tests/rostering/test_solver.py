@@ -16,11 +16,11 @@ INSTANCES = Path(__file__).resolve().parent / "instances"
 Evaluate = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
 
 
-# Committed instances where the search still ends above the exact optimum, even with
-# the tests' 2 s budget: its moves stall one short of it on a few tight RTs
-# (instances/tight-misses.json).  Strict: fixing one makes this list fail, so it
-# stays honest.
-KNOWN_MISSES: set[str] = {"tight-miss-00", "tight-miss-01", "tight-miss-03"}
+# Committed instances where the search still ends above the exact optimum with the
+# tests' 2 s budget.  Strict: fixing one makes this list fail, so it stays honest.
+# Empty since the LP-rounded rosters: the four tight RTs it held
+# (instances/tight-misses.json) are solved optimally and stay here as instances.
+KNOWN_MISSES: set[str] = set()
 
 
 def _cases(family: str | None = None) -> list[dict[str, Any]]:
@@ -151,10 +151,10 @@ def test_zero_budget_still_returns_a_valid_roster() -> None:
 
 
 def test_a_search_cut_short_by_the_budget_gives_the_same_roster_under_load() -> None:
-    # tight-hard-02 uses its whole budget without a proof.  The budget is counted work,
+    # tight-03 uses its whole budget without a proof.  The budget is counted work,
     # so a second run slowed down by a thread keeping the interpreter busy stops at
     # the same step, with the same roster and bounds.
-    case = next(c for c in _cases("tight-hard") if c["name"] == "tight-hard-02")
+    case = next(c for c in _cases("tight") if c["name"] == "tight-03")
     alone = solve(parse_problem(case["problem"]))
     assert not alone.proved_optimal
     stop = threading.Event()
@@ -184,7 +184,7 @@ def test_a_run_far_over_its_budget_on_the_wall_is_cut_short(
 
     monkeypatch.setattr(solver, "_UNIT_S", 0.0)
     monkeypatch.setattr(solver, "_WALL_FACTOR", 1.0)
-    case = next(c for c in _cases("tight-hard") if c["name"] == "tight-hard-02")
+    case = next(c for c in _cases("tight") if c["name"] == "tight-03")
     started = time.perf_counter()
     solution = solve(parse_problem(case["problem"]), time_budget_s=budget)
     # uncut, this search runs for seconds; the cap ends it at the budget plus a step

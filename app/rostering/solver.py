@@ -429,7 +429,6 @@ class _Relaxation:
         solver.setOptionValue("presolve", "off")
         solver.passModel(lp)
         self.solver = solver
-        self.total_row = total_row
 
     def _run(self) -> highspy.HighsModelStatus:
         self.solver.setOptionValue("time_limit", max(0.001, _WORK.wall_limit - time.perf_counter()))

@@ -636,15 +636,13 @@ def _weekend_bound(
     """
     if start >= ours:
         return start
-    tables = [eng.weekend_range(h) for h in range(eng.H)]
+    tables, w_floor, w_ceiling = eng.weekend_reach()
     prior, prior_w = eng.prior, eng.prior_w
     weekday_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if not eng.wk[d])
     weekend_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if eng.wk[d])
     w_lo = sum(prior_w) + max(0, filled - weekday_room)
     w_hi = sum(prior_w) + weekend_room
     lows = range(max(prior) - width, min(p + c for p, c in zip(prior, caps, strict=True)) + 1)
-    w_floor = max(pw + min(lo for lo, _ in t) for pw, t in zip(prior_w, tables, strict=True))
-    w_ceiling = min(pw + max(hi for _, hi in t) for pw, t in zip(prior_w, tables, strict=True))
     checked: set[tuple[tuple[int, int, int, int], ...]] = set()
     for k in range(start, ours):
         for low in lows:
@@ -2103,6 +2101,15 @@ class _Engine:
         _spend(self.n)  # the same, cached or not: the clock must not depend on the cache
         return _weekend_range(self.avail[h], self.n, self.g, self.weekend_mask)
 
+    def weekend_reach(self) -> tuple[list[list[tuple[int, int]]], int, int]:
+        """Every household's ``weekend_range``, and the weekend loads every household can
+        reach: at least the floor, at most the ceiling (loads outside need a window wider)."""
+        tables = [self.weekend_range(h) for h in range(self.H)]
+        pairs = list(zip(self.prior_w, tables, strict=True))
+        w_floor = max(pw + min(lo for lo, _ in t) for pw, t in pairs)
+        w_ceiling = min(pw + max(hi for _, hi in t) for pw, t in pairs)
+        return tables, w_floor, w_ceiling
+
     def _best_schedule(self, weight: list[float], allowed: int) -> tuple[float, int]:
         """Most valuable valid schedule of ``h`` on ``allowed`` nights (positive weights)."""
         n, g = self.n, self.g
@@ -2177,26 +2184,19 @@ class _Engine:
         self._replans.clear()
         self._plans.clear()
 
-    def filled_upper_bound(self, caps: list[int], offsets: range, best: int) -> int:
-        """An upper bound on the places any valid roster fills, at most ``best``: the
-        block relaxations aligned at ``offsets`` (each a max-flow) and the trivial one."""
-        night_side = sum(min(self.cap[d], len(self.by_night[d])) for d in range(self.n))
-        best = min(best, night_side, sum(caps))
-        for offset in offsets:
-            if self.filled >= best:
-                break
-            best = min(best, self._block_flow(offset, caps, best))
-        return best
+    def filled_upper_bound(self, caps: list[int]) -> int:
+        """An upper bound on the places any valid roster fills: the block relaxation
+        aligned at the month's first day (a max-flow) and the trivial one."""
+        best = min(sum(min(self.cap[d], len(self.by_night[d])) for d in range(self.n)), sum(caps))
+        if self.filled >= best:
+            return best
+        return min(best, self._block_flow(caps, best))
 
-    def _block_flow(self, offset: int, caps: list[int], limit: int) -> int:
-        """Most shifts of the block relaxation aligned at ``offset`` (a max-flow): source ->
-        household (at most its own most) -> (household, block of g days) -> night -> sink."""
+    def _block_flow(self, caps: list[int], limit: int) -> int:
+        """Most shifts of the block relaxation (a max-flow): source -> household (at most
+        its own most) -> (household, block of g days from the 1st) -> night -> sink."""
         g, n = self.g, self.n
-        blocks: list[tuple[int, int]] = []
-        start = 0 if offset == 0 else offset - g
-        while start < n:
-            blocks.append((max(0, start), min(n, start + g)))
-            start += g
+        blocks = [(start, min(n, start + g)) for start in range(0, n, g)]
         source, sink = 0, 1
         night0 = 2
         hh0 = night0 + n
@@ -2308,7 +2308,7 @@ def _construct(
         return eng, caps, eng.places, None
     eng.fill(deadline, replan=False)
     # one block alignment now; the Lagrangian bound, often sharper, comes next
-    filled_ub = eng.filled_upper_bound(caps, range(1), eng.places)
+    filled_ub = eng.filled_upper_bound(caps)
     # other constructions, then restarts with tie-breaks drawn from the seed
     for restart, variant in [(0, 1), (0, 2), *((k, 1 + k % 2) for k in range(1, _RESTARTS))]:
         if eng.filled >= filled_ub or _clock() > deadline:
@@ -2367,6 +2367,15 @@ def _improve(eng: _Engine, filled_ub: int, bounds: Figures, deadline: float) -> 
         _steer_weekend(eng, bounds.weekend_spread, deadline)
 
 
+def _polish(eng: _Engine, filled: int, filled_ub: int, bounds: Figures, deadline: float) -> None:
+    """Finish a roster built toward a window: the chains fill its empty places (re-planning
+    schedules if it fills fewer than ``filled``), then the local search."""
+    eng.fill(deadline, replan=False)
+    if eng.filled < filled:
+        eng.fill(deadline, replan=True)
+    _improve(eng, filled_ub, bounds, deadline)
+
+
 def _steer_weekend(eng: _Engine, bound: int, deadline: float) -> None:
     """Narrow the weekend spread by steering toward windows of weekend loads.
 
@@ -2377,10 +2386,8 @@ def _steer_weekend(eng: _Engine, bound: int, deadline: float) -> None:
     """
     if not eng.H or eng.objective()[2] <= bound:
         return
-    tables = [eng.weekend_range(h) for h in range(eng.H)]
+    tables, w_floor, w_ceiling = eng.weekend_reach()
     prior, prior_w = eng.prior, eng.prior_w
-    w_floor = max(pw + min(lo for lo, _ in t) for pw, t in zip(prior_w, tables, strict=True))
-    w_ceiling = min(pw + max(hi for _, hi in t) for pw, t in zip(prior_w, tables, strict=True))
     try:
         while _clock() < deadline:
             spread, _, weekend, _ = eng.objective()
@@ -2503,10 +2510,8 @@ def _rounded(
     if not best.H or best.filled < filled_ub:
         return best
     prior, prior_w = best.prior, best.prior_w
-    tables = [best.weekend_range(h) for h in range(best.H)]
+    tables, w_floor, w_ceiling = best.weekend_reach()
     top = min(p + c for p, c in zip(prior, caps, strict=True))
-    w_floor = max(pw + min(lo for lo, _ in t) for pw, t in zip(prior_w, tables, strict=True))
-    w_ceiling = min(pw + max(hi for _, hi in t) for pw, t in zip(prior_w, tables, strict=True))
     width = bounds.spread
     relaxation = best.relaxation()
     for k in range(bounds.weekend_spread, best.figures().weekend_spread + 1):
@@ -2524,10 +2529,7 @@ def _rounded(
                     continue
                 other = _Engine(problem, _RESTARTS + 50)
                 other.lp_round(relaxation.shares(), ranges)
-                other.fill(deadline, replan=False)
-                if other.filled < best.filled:
-                    other.fill(deadline, replan=True)
-                _improve(other, filled_ub, bounds, deadline)
+                _polish(other, best.filled, filled_ub, bounds, deadline)
                 return other if _better(other, best) else best
     return best
 
@@ -2551,10 +2553,8 @@ def _targeted(
     prior, prior_w = best.prior, best.prior_w
     if not best.H:
         return best
-    tables = [best.weekend_range(h) for h in range(best.H)]
+    tables, w_floor, w_ceiling = best.weekend_reach()
     top = min(p + c for p, c in zip(prior, caps, strict=True))
-    w_floor = max(pw + min(lo for lo, _ in t) for pw, t in zip(prior_w, tables, strict=True))
-    w_ceiling = min(pw + max(hi for _, hi in t) for pw, t in zip(prior_w, tables, strict=True))
     attempt = 0
     for weekend in (False, True):
         while True:
@@ -2582,10 +2582,7 @@ def _targeted(
                     attempt += 1
                     other = _Engine(problem, _RESTARTS + 100 + attempt)
                     other.window_greedy(windows)
-                    other.fill(deadline, replan=False)
-                    if other.filled < best.filled:
-                        other.fill(deadline, replan=True)
-                    _improve(other, filled_ub, bounds, deadline)
+                    _polish(other, best.filled, filled_ub, bounds, deadline)
                     if _better(other, best):
                         best, found = other, True
                         break

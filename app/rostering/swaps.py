@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from app.areas import service as areas
@@ -255,16 +255,14 @@ def _current(session: Session, found: SwapOffer, now: datetime) -> None:
         raise OfferClosed(status=found.status.value, field="offer_id")
 
 
-def open_offers(session: Session, roster: Roster, now: datetime) -> list[SwapOffer]:
-    """Offers of a roster still open or waiting, marking the lapsed ones expired."""
+def _still_open(session: Session, where: ColumnElement[bool], now: datetime) -> list[SwapOffer]:
+    """Offers still open or waiting among those ``where`` selects, soonest to lapse first,
+    marking the lapsed ones expired."""
     found = list(
         session.scalars(
             select(SwapOffer)
-            .where(
-                SwapOffer.roster_id == roster.id,
-                SwapOffer.status.in_([OfferStatus.open, OfferStatus.pending]),
-            )
-            .order_by(SwapOffer.expires_at)
+            .where(where, SwapOffer.status.in_([OfferStatus.open, OfferStatus.pending]))
+            .order_by(SwapOffer.expires_at, SwapOffer.id)
         )
     )
     for item in found:
@@ -275,14 +273,17 @@ def open_offers(session: Session, roster: Roster, now: datetime) -> list[SwapOff
     return [item for item in found if item.status != OfferStatus.expired]
 
 
+def open_offers(session: Session, roster: Roster, now: datetime) -> list[SwapOffer]:
+    """Offers of a roster still open or waiting, marking the lapsed ones expired."""
+    return _still_open(session, SwapOffer.roster_id == roster.id, now)
+
+
 def open_offers_in(session: Session, rt: Area, now: datetime) -> list[SwapOffer]:
-    """Open and waiting offers on all of an RT's published rosters."""
-    return [
-        found
-        for roster in rostering.list_rosters(session, rt)
-        if roster.status == RosterStatus.published
-        for found in open_offers(session, roster, now)
-    ]
+    """Open and waiting offers on all of an RT's published rosters, in one query."""
+    published = select(Roster.id).where(
+        Roster.rt_id == rt.id, Roster.status == RosterStatus.published
+    )
+    return _still_open(session, SwapOffer.roster_id.in_(published), now)
 
 
 @dataclass(frozen=True)

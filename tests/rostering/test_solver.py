@@ -69,16 +69,29 @@ def test_committed_instance_is_solved_optimally(case: dict[str, Any]) -> None:
     assert solution.proved_optimal == (bounds == solution.metrics)
 
 
+TIGHT = ("tight", "tight-hard", "tight-misses", "tight-dives")
+
+
 @pytest.mark.parametrize(
-    "case",
-    [c for family in ("tight", "tight-hard", "tight-misses") for c in _cases(family)],
-    ids=lambda c: c["name"],
+    "case", [c for family in TIGHT for c in _cases(family)], ids=lambda c: c["name"]
 )
 def test_the_lp_relaxation_proves_the_fill_of_tight_rts(case: dict[str, Any]) -> None:
     # where places must stay empty, the LP bound on places filled is the exact optimum
     # on every committed tight RT, found within the default budget: unfilled is proved
     solution = solve(parse_problem(case["problem"]))
     assert solution.bounds.unfilled == solution.metrics.unfilled == case["optimum"]["unfilled"]
+
+
+@pytest.mark.parametrize(
+    "case", [c for family in TIGHT for c in _cases(family)], ids=lambda c: c["name"]
+)
+def test_tight_rts_are_solved_and_proved_within_the_default_budget(case: dict[str, Any]) -> None:
+    # the LP dives land on the optimum where the local search stalls (tight-dives: it
+    # ends above it within this budget), and the LP bounds prove it: the search stops
+    solution = solve(parse_problem(case["problem"]))
+    optimum = case["optimum"]
+    assert _figures(solution) == (optimum["unfilled"], optimum["spread"], optimum["weekend_spread"])
+    assert solution.proved_optimal
 
 
 @pytest.mark.parametrize("case", _cases(), ids=lambda c: c["name"])
@@ -151,10 +164,10 @@ def test_zero_budget_still_returns_a_valid_roster() -> None:
 
 
 def test_a_search_cut_short_by_the_budget_gives_the_same_roster_under_load() -> None:
-    # tight-03 uses its whole budget without a proof.  The budget is counted work,
+    # large-00 uses its whole budget without a proof.  The budget is counted work,
     # so a second run slowed down by a thread keeping the interpreter busy stops at
     # the same step, with the same roster and bounds.
-    case = next(c for c in _cases("tight") if c["name"] == "tight-03")
+    case = next(c for c in _cases("large") if c["name"] == "large-00")
     alone = solve(parse_problem(case["problem"]))
     assert not alone.proved_optimal
     stop = threading.Event()
@@ -184,7 +197,7 @@ def test_a_run_far_over_its_budget_on_the_wall_is_cut_short(
 
     monkeypatch.setattr(solver, "_UNIT_S", 0.0)
     monkeypatch.setattr(solver, "_WALL_FACTOR", 1.0)
-    case = next(c for c in _cases("tight") if c["name"] == "tight-03")
+    case = next(c for c in _cases("large") if c["name"] == "large-00")
     started = time.perf_counter()
     solution = solve(parse_problem(case["problem"]), time_budget_s=budget)
     # uncut, this search runs for seconds; the cap ends it at the budget plus a step

@@ -164,10 +164,10 @@ def test_zero_budget_still_returns_a_valid_roster() -> None:
 
 
 def test_a_search_cut_short_by_the_budget_gives_the_same_roster_under_load() -> None:
-    # large-00 uses its whole budget without a proof.  The budget is counted work,
+    # tight-unproved-00 uses its whole budget without a proof.  The budget is counted work,
     # so a second run slowed down by a thread keeping the interpreter busy stops at
     # the same step, with the same roster and bounds.
-    case = next(c for c in _cases("large") if c["name"] == "large-00")
+    case = _cases("tight-unproved")[0]
     alone = solve(parse_problem(case["problem"]))
     assert not alone.proved_optimal
     stop = threading.Event()
@@ -197,7 +197,7 @@ def test_a_run_far_over_its_budget_on_the_wall_is_cut_short(
 
     monkeypatch.setattr(solver, "_UNIT_S", 0.0)
     monkeypatch.setattr(solver, "_WALL_FACTOR", 1.0)
-    case = next(c for c in _cases("large") if c["name"] == "large-00")
+    case = _cases("tight-unproved")[0]
     started = time.perf_counter()
     solution = solve(parse_problem(case["problem"]), time_budget_s=budget)
     # uncut, this search runs for seconds; the cap ends it at the budget plus a step

@@ -19,10 +19,12 @@ How it works.  A household's shifts are a bitmask of the month's days.
    packed ``min_gap_days`` apart); *re-phasing* a household with a bipartite
    matching that re-seats the households it displaces; ruin-and-repair; and a
    small seeded large-neighbourhood search.
-3. Aiming.  Once the fill is proved, the LP (below) is asked for a fractional
-   roster in the narrowest windows of loads and weekend loads it leaves open;
-   rounded night by night (largest shares first), filled by the chains and
-   polished by the local search, it often lands on the bounds at once.
+3. Aiming.  Where a short local search stalls above the bounds, the LP
+   (below) is asked for a fractional roster in the narrowest windows of loads
+   and weekend loads it leaves open, and dived: its largest shares are fixed
+   to whole shifts and it is re-solved until the roster is whole, which lands
+   on the bounds of most tight RTs (``_dived``).  Where no dive lands, the
+   first window's fractional roster is rounded night by night instead.
    Steering.  Counting households at the extremes cannot reward the moves
    that narrow a weekend spread when a whole extreme must move (1 to 0: every
    household at one end).  So the weekend search takes, for the next spread
@@ -709,40 +711,31 @@ def _weekend_bound(
     """
     if start >= ours:
         return start
-    tables, w_floor, w_ceiling = eng.weekend_reach()
-    prior, prior_w = eng.prior, eng.prior_w
+    reach = eng.weekend_reach()
+    prior_w = eng.prior_w
     weekday_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if not eng.wk[d])
     weekend_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if eng.wk[d])
     w_lo = sum(prior_w) + max(0, filled - weekday_room)
     w_hi = sum(prior_w) + weekend_room
-    lows = range(max(prior) - width, min(p + c for p, c in zip(prior, caps, strict=True)) + 1)
     checked: set[tuple[tuple[int, int, int, int], ...]] = set()
     for k in range(start, ours):
-        for low in lows:
-            for w_low in range(w_floor - k, w_ceiling + 1):
-                if _clock() > deadline:
-                    return k
-                bounds = _count_ranges(prior, prior_w, tables, low, low + width, w_low, w_low + k)
-                if bounds is None:
-                    continue
-                c_lo = sum(a for a, _, _, _ in bounds)
-                c_hi = sum(b for _, b, _, _ in bounds)
-                if not c_lo <= filled <= c_hi:
-                    continue
-                wk_lo = sum(pw + a for pw, (_, _, a, _) in zip(prior_w, bounds, strict=True))
-                wk_hi = sum(pw + b for pw, (_, _, _, b) in zip(prior_w, bounds, strict=True))
-                if wk_lo > w_hi or wk_hi < w_lo:
-                    continue
-                key = tuple(bounds)
-                if key in checked:
-                    continue
-                checked.add(key)
-                windows = [(a, b) for a, b, _, _ in bounds]
-                if not lp:
-                    return k
-                weekend = [(a, b) for _, _, a, b in bounds]
-                if eng.relaxation().feasible(windows, weekend, filled):
-                    return k
+        for bounds in _fitting_windows(eng, reach, caps, width, k, filled):
+            if _clock() > deadline:
+                return k
+            wk_lo = sum(pw + a for pw, (_, _, a, _) in zip(prior_w, bounds, strict=True))
+            wk_hi = sum(pw + b for pw, (_, _, _, b) in zip(prior_w, bounds, strict=True))
+            if wk_lo > w_hi or wk_hi < w_lo:
+                continue
+            key = tuple(bounds)
+            if key in checked:
+                continue
+            checked.add(key)
+            if not lp:
+                return k
+            windows = [(a, b) for a, b, _, _ in bounds]
+            weekend = [(a, b) for _, _, a, b in bounds]
+            if eng.relaxation().feasible(windows, weekend, filled):
+                return k
     return ours
 
 
@@ -774,6 +767,29 @@ def _count_ranges(
             return None
         found.append((c_min, c_max, w_min, w_max))
     return found
+
+
+def _fitting_windows(
+    eng: _Engine,
+    reach: tuple[list[list[tuple[int, int]]], int, int],
+    caps: list[int],
+    width: int,
+    k: int,
+    total: int,
+) -> Iterator[list[tuple[int, int, int, int]]]:
+    """``_count_ranges`` of every window of loads ``width`` wide and of weekend loads
+    ``k`` wide (lowest first) whose counts can add up to ``total`` shifts; ``reach``
+    is ``eng.weekend_reach()``."""
+    prior, prior_w = eng.prior, eng.prior_w
+    tables, w_floor, w_ceiling = reach
+    top = min(p + c for p, c in zip(prior, caps, strict=True))
+    for low in range(max(prior) - width, top + 1):
+        for w_low in range(w_floor - k, w_ceiling + 1):
+            ranges = _count_ranges(prior, prior_w, tables, low, low + width, w_low, w_low + k)
+            if ranges is not None and (
+                sum(r[0] for r in ranges) <= total <= sum(r[1] for r in ranges)
+            ):
+                yield ranges
 
 
 class _Engine:
@@ -2300,7 +2316,8 @@ class _Engine:
     def refine_spread_bound(
         self, bound: int, ours: int, total: int, caps: list[int], deadline: float
     ) -> int:
-        """Raise ``bound`` while no load window of that width fits the block relaxations."""
+        """Raise ``bound`` while the LP refutes every load window of that width for a
+        roster of ``total`` shifts."""
         top_prior = max(self.prior)
         while bound < ours:
             if _clock() > deadline:
@@ -2588,8 +2605,7 @@ def _dived(
     if not best.H:
         return best
     prior, prior_w = best.prior, best.prior_w
-    tables, w_floor, w_ceiling = best.weekend_reach()
-    top = min(p + c for p, c in zip(prior, caps, strict=True))
+    reach = best.weekend_reach()
     total = filled_ub
     ours = best.figures()
     width = bounds.spread
@@ -2605,15 +2621,7 @@ def _dived(
         if best.filled == total and width == ours.spread:
             k_top = ours.weekend_spread - 1
         for k in range(bounds.weekend_spread, k_top + 1):
-            for low in range(max(prior) - width, top + 1):
-                for w_low in range(w_floor - k, w_ceiling + 1):
-                    ranges = _count_ranges(
-                        prior, prior_w, tables, low, low + width, w_low, w_low + k
-                    )
-                    if ranges is not None and (
-                        sum(r[0] for r in ranges) <= total <= sum(r[1] for r in ranges)
-                    ):
-                        yield ranges
+            yield from _fitting_windows(best, reach, caps, width, k, total)
 
     first: tuple[dict[tuple[int, int], float], list[tuple[int, int, int, int]]] | None = None
     for width in widths:

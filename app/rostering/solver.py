@@ -438,40 +438,45 @@ class _Relaxation:
         solver.passModel(lp)
         self.solver = solver
         self.cold = True  # no basis yet
+        # from scratch on a small LP (a tight RT's) the primal simplex is the faster,
+        # by a third to three quarters; on larger ones, and from a basis whose
+        # bounds moved, the dual
+        self.primal_start = ncol <= _PRIMAL_COLUMNS
         self.strategy = 1  # HiGHS's simplex_strategy (1: the dual, 4: the primal)
         self.unrefuted: set[tuple[int, int]] = set()  # (width, total) ``within`` left open
 
     def _run(self) -> highspy.HighsModelStatus:
         self.solver.setOptionValue("time_limit", max(0.001, _WORK.wall_limit - time.perf_counter()))
         before = max(0, self.solver.getInfo().simplex_iteration_count)
-        # from scratch on a small LP (a tight RT's) the primal simplex is the faster,
-        # by a third to three quarters; on larger ones, and from a basis whose
-        # bounds moved, the dual
-        strategy = 4 if self.cold and self.ncol <= _PRIMAL_COLUMNS else 1
+        strategy = 4 if self.cold and self.primal_start else 1
         if strategy != self.strategy:
             self.solver.setOptionValue("simplex_strategy", strategy)
             self.strategy = strategy
         self.solver.run()
         iterations = self.solver.getInfo().simplex_iteration_count - before
-        # fitted to HiGHS's time on the benchmark's machine: a solve from scratch
-        # (no basis) costs a set-up and iterations cheaper than a warm one's
-        size = self.ncol + self.nrow
-        if self.cold and strategy == 4:
-            _spend(14000 + iterations * (size + 1000) // 90)
-        elif self.cold:
-            _spend(19000 + iterations * (size + 1000) // 67)
+        if self.cold:
+            _spend(self._cold_units(iterations))
         else:
-            _spend(2050 + iterations * size // 12)
+            # fitted to HiGHS's time on the benchmark's machine, as _cold_units
+            _spend(2050 + iterations * (self.ncol + self.nrow) // 12)
         self.cold = False
         return self.solver.getModelStatus()
+
+    def _cold_units(self, iterations: int) -> int:
+        """What a solve from scratch costs on the work clock: fitted to HiGHS's time
+        on the benchmark's machine, a set-up and iterations cheaper than a warm
+        solve's (the primal's cheaper still)."""
+        size = self.ncol + self.nrow
+        if self.primal_start:
+            return 14000 + iterations * (size + 1000) // 90
+        return 19000 + iterations * (size + 1000) // 67
 
     def cold_cost(self) -> float:
         """About what a solve from scratch costs on the work clock, in seconds (the
         primal simplex takes about four iterations for five columns, the dual two
         for three)."""
-        if self.ncol <= _PRIMAL_COLUMNS:
-            return (14000 + self.ncol * (self.ncol + self.nrow + 1000) // 112) * _UNIT_S
-        return (19000 + self.ncol * (self.ncol + self.nrow + 1000) // 100) * _UNIT_S
+        iterations = self.ncol * 4 // 5 if self.primal_start else self.ncol * 2 // 3
+        return self._cold_units(iterations) * _UNIT_S
 
     def fill(self) -> tuple[float, list[float]] | None:
         """The most places a fractional roster fills, and each night's price (its
@@ -493,19 +498,14 @@ class _Relaxation:
         """Is there a fractional roster of ``total`` shifts, household h serving
         ``counts[h]`` shifts (and ``weekend[h]`` weekend ones)?  True if HiGHS
         stops early: what is not refuted may be feasible."""
-        hcount, n = self.hcount, self.n
-        inf = highspy.kHighsInf
-        lower = numpy.full(2 * hcount + 1, -inf)
-        upper = numpy.full(2 * hcount + 1, inf)
+        hcount = self.hcount
+        lower, upper = self._free_rows(total)
         for h, (lo, hi) in enumerate(counts):
             lower[h], upper[h] = lo, hi
         if weekend is not None:
             for h, (lo, hi) in enumerate(weekend):
                 lower[hcount + h], upper[hcount + h] = lo, hi
-        lower[-1] = upper[-1] = total
-        rows = numpy.arange(n, n + 2 * hcount + 1, dtype=numpy.int32)
-        # in highspy, not in its type stubs
-        self.solver.changeRowsBounds(len(rows), rows, lower, upper)  # type: ignore[attr-defined]
+        self._set_rows(lower, upper)
         status = self._run()
         return status != highspy.HighsModelStatus.kInfeasible
 
@@ -517,27 +517,38 @@ class _Relaxation:
         checks that follow."""
         if self.cold or (width, total) in self.unrefuted:
             return True
-        hcount, n = self.hcount, self.n
+        hcount = self.hcount
         inf = highspy.kHighsInf
         basis = self.solver.getBasis()
-        lower = numpy.full(2 * hcount + 1, -inf)
-        upper = numpy.full(2 * hcount + 1, inf)
+        lower, upper = self._free_rows(total)
         lower[:hcount] = [-p for p in prior]
         upper[:hcount] = [width - p for p in prior]
-        lower[-1] = upper[-1] = total
-        rows = numpy.arange(n, n + 2 * hcount + 1, dtype=numpy.int32)
         floor = numpy.array([self.ncol], dtype=numpy.int32)
         self.solver.changeColsBounds(1, floor, numpy.array([-inf]), numpy.array([inf]))
-        self.solver.changeRowsBounds(len(rows), rows, lower, upper)  # type: ignore[attr-defined]
+        self._set_rows(lower, upper)
         self.solver.setOptionValue("simplex_iteration_limit", _WITHIN_ITERATIONS)
         status = self._run()
-        self.solver.setOptionValue("simplex_iteration_limit", 1 << 30)
+        self.solver.setOptionValue("simplex_iteration_limit", highspy.kHighsIInf)
         self.solver.changeColsBounds(1, floor, numpy.zeros(1), numpy.zeros(1))
         self.solver.setBasis(basis)
         if status != highspy.HighsModelStatus.kInfeasible:
             self.unrefuted.add((width, total))  # asking again would only cost the same
             return True
         return False
+
+    def _free_rows(self, total: int) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """Bounds for the household rows (shifts, then weekend shifts), all free, and
+        the row of all shifts, at ``total``."""
+        inf = highspy.kHighsInf
+        lower = numpy.full(2 * self.hcount + 1, -inf)
+        upper = numpy.full(2 * self.hcount + 1, inf)
+        lower[-1] = upper[-1] = total
+        return lower, upper
+
+    def _set_rows(self, lower: numpy.ndarray, upper: numpy.ndarray) -> None:
+        rows = numpy.arange(self.n, self.n + len(lower), dtype=numpy.int32)
+        # in highspy, not in its type stubs
+        self.solver.changeRowsBounds(len(rows), rows, lower, upper)  # type: ignore[attr-defined]
 
     def dive(self, steps: int, deadline: float) -> list[tuple[int, int]] | None:
         """An integral roster within the windows of the last feasible check, or None.
@@ -2371,11 +2382,10 @@ class _Engine:
         """Raise ``bound`` while the LP refutes every load window of that width for a
         roster of ``total`` shifts: all at once (``within``), else one by one."""
         top_prior = max(self.prior)
-        relaxation = self.relaxation()
         while bound < ours:
             if _clock() > deadline:
                 return bound
-            if not relaxation.within(self.prior, bound, total):
+            if not self.relaxation().within(self.prior, bound, total):
                 bound += 1
                 continue
             feasible = False

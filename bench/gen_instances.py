@@ -1,6 +1,6 @@
 """Write the committed instance families with their exact optima (OR-Tools CP-SAT).
 
-    .venv/bin/python bench/gen_instances.py [--per-family 8] [--seed 2026]
+    .venv/bin/python bench/gen_instances.py [--per-family 8] [--seed 2026] [--family tight]
 
 Each family file in tests/rostering/instances/ holds problems drawn by
 tests/rostering/rt_generator.py and the lexicographic optimum that
@@ -24,9 +24,10 @@ def main() -> None:
     parser.add_argument("--per-family", type=int, default=8)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--time-limit", type=float, default=120.0)
+    parser.add_argument("--family", action="append", choices=list(rt_generator.FAMILIES))
     args = parser.parse_args()
     INSTANCES.mkdir(parents=True, exist_ok=True)
-    for family in rt_generator.FAMILIES:
+    for family in args.family or rt_generator.FAMILIES:
         rng = random.Random(f"{args.seed}-{family}")
         cases = []
         while len(cases) < args.per_family:

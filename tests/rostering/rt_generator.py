@@ -20,6 +20,8 @@ FAMILIES: dict[str, tuple[tuple[int, int], tuple[int, int], tuple[int, int]]] = 
     "large": ((120, 200), (3, 8), (2, 6)),
     "tight": ((15, 30), (4, 8), (3, 6)),
     "gap1": ((15, 60), (1, 5), (1, 1)),
+    # tight too, with more households and longer gaps: the LP is twice a tight RT's
+    "crowded": ((30, 50), (6, 8), (5, 6)),
 }
 
 

@@ -554,9 +554,9 @@ class _Relaxation:
     def dive(self, steps: int, deadline: float) -> list[tuple[int, int]] | None:
         """An integral roster within the windows of the last feasible check, or None.
 
-        It starts from that check's solution (a solve from scratch, once the
-        rule, lands on whole vertices no more often and costs a third of the
-        dive on a tight RT of 30-50 households).  While shares are fractional, the
+        It starts from that check's solution: a solve from scratch first (as it
+        once did) lands on whole vertices no more often, at a third of the dive's
+        cost on a tight RT of 30-50 households.  While shares are fractional, the
         largest ones, one per household and a quarter of the split, are fixed to
         whole shifts and the LP re-solved from its basis; if the LP refutes the
         batch, the largest alone, and if it refutes that too, its opposite.  The
@@ -2664,8 +2664,9 @@ def _dived(
     dived (``_Relaxation.dive``), up to ``_DIVES`` per spread.  A dive that
     lands is a roster within its windows (the first is kept, polished).  If
     none lands, ``_lp_rounded``.  Given the optimum's figures, the first open
-    window's dive lands on 293 of 300 tight RTs: what fails is a bound below
-    the optimum, whose windows the LP leaves open and no roster fills.
+    window's dive landed on 293 of 300 tight RTs (measured with dives from
+    scratch): what fails is a bound below the optimum, whose windows the LP
+    leaves open and no roster fills.
     """
     if not best.H:
         return best
@@ -2700,7 +2701,8 @@ def _dived(
             if first is None:
                 first = (relaxation.shares(), ranges)
             if _clock() + 2 * relaxation.cold_cost() > deadline:
-                # no time for a dive (the LP of a large RT): the local search has it
+                # no time for a dive, about two solves from scratch (the LP of a large
+                # RT): the local search has it
                 return _lp_rounded(problem, best, first, filled_ub, bounds, deadline)
             roster = relaxation.dive(_DIVE_ROUNDS, deadline)
             if roster is not None:

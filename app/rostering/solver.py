@@ -369,6 +369,9 @@ def _gap_windows(mask: int, n: int, g: int) -> list[list[int]]:
     return found
 
 
+_Check = tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...] | None, int]
+
+
 class _Relaxation:
     """The roster's LP relaxation, solved by HiGHS: the strongest of the bounds.
 
@@ -445,6 +448,8 @@ class _Relaxation:
         self.primal_start = 2 * g * sum(max(0, c) for c in cap) >= ncol
         self.strategy = 1  # HiGHS's simplex_strategy (1: the dual, 4: the primal)
         self.unrefuted: set[tuple[int, int]] = set()  # (width, total) ``within`` left open
+        # the checks ``feasible`` refuted: the bounds and the dives ask some again
+        self.refuted: set[_Check] = set()
 
     def _run(self) -> highspy.HighsModelStatus:
         self.solver.setOptionValue("time_limit", max(0.001, _WORK.wall_limit - time.perf_counter()))
@@ -498,7 +503,12 @@ class _Relaxation:
     ) -> bool:
         """Is there a fractional roster of ``total`` shifts, household h serving
         ``counts[h]`` shifts (and ``weekend[h]`` weekend ones)?  True if HiGHS
-        stops early: what is not refuted may be feasible."""
+        stops early: what is not refuted may be feasible.  A refuted check is
+        remembered: asked again, it is answered without a solve."""
+        key = (tuple(counts), tuple(weekend) if weekend is not None else None, total)
+        _spend(len(counts))
+        if key in self.refuted:
+            return False
         hcount = self.hcount
         lower, upper = self._free_rows(total)
         for h, (lo, hi) in enumerate(counts):
@@ -507,8 +517,10 @@ class _Relaxation:
             for h, (lo, hi) in enumerate(weekend):
                 lower[hcount + h], upper[hcount + h] = lo, hi
         self._set_rows(lower, upper)
-        status = self._run()
-        return status != highspy.HighsModelStatus.kInfeasible
+        if self._run() != highspy.HighsModelStatus.kInfeasible:
+            return True
+        self.refuted.add(key)
+        return False
 
     def within(self, prior: list[int], width: int, total: int) -> bool:
         """Is there a fractional roster of ``total`` shifts whose loads lie in some
@@ -831,6 +843,23 @@ def _count_ranges(
     return found
 
 
+def _counts_can_add_up(
+    prior: list[int], tables: list[list[tuple[int, int]]], low: int, high: int, total: int
+) -> bool:
+    """Can counts that keep every load in [low, high] add up to ``total``, weekend
+    loads aside?  A window of weekend loads only narrows each household's counts,
+    so where this fails every ``_count_ranges`` with these loads fails its sum."""
+    _spend(len(prior))
+    least = most = 0
+    for p, table in zip(prior, tables, strict=True):
+        c_min, c_max = max(0, low - p), min(len(table) - 1, high - p)
+        if c_min > c_max:
+            return False
+        least += c_min
+        most += c_max
+    return least <= total <= most
+
+
 def _fitting_windows(
     eng: _Engine,
     reach: tuple[list[list[tuple[int, int]]], int, int],
@@ -846,6 +875,8 @@ def _fitting_windows(
     tables, w_floor, w_ceiling = reach
     top = min(p + c for p, c in zip(prior, caps, strict=True))
     for low in range(max(prior) - width, top + 1):
+        if not _counts_can_add_up(prior, tables, low, low + width, total):
+            continue
         for w_low in range(w_floor - k, w_ceiling + 1):
             ranges = _count_ranges(prior, prior_w, tables, low, low + width, w_low, w_low + k)
             if ranges is not None and (

@@ -329,6 +329,10 @@ class _Work(threading.local):
     wall_limit = math.inf
     # the LP relaxation of the problem being solved (see _Engine.relaxation)
     relaxation: _Relaxation | None = None
+    # every household's weekend_range and the reach of weekend loads (see weekend_reach)
+    reach: tuple[list[list[tuple[int, int]]], int, int] | None = None
+    # the most weekend nights each household can serve (see _bounds)
+    weekend_caps: list[int] | None = None
 
 
 _WORK = _Work()
@@ -740,26 +744,35 @@ def _extremes(hist: dict[int, int]) -> tuple[int, int, int, int]:
 def _spread_bound(
     priors: list[int], caps: list[int], lo_total: int, hi_total: int, start: int = 0
 ) -> int:
-    """Least max-min of priors[h] + x[h], 0 <= x[h] <= caps[h], sum(x) in [lo_total, hi_total]."""
+    """Least max-min of priors[h] + x[h], 0 <= x[h] <= caps[h], sum(x) in [lo_total, hi_total].
+
+    For a width s and a floor ``low`` the counts must lift every load to ``low``
+    (``need``, growing with ``low``) and may take every load to ``low + s`` (``room``,
+    growing with ``low`` too), so the largest floor whose need fits is the one to test.
+    """
     if not priors:
         return 0
     top_prior = max(priors)
     low_ceiling = min(p + c for p, c in zip(priors, caps, strict=True))
+
+    def need(low: int) -> int:
+        _spend(len(priors) // 2)
+        return sum(low - p for p in priors if p < low)
+
     s = max(start, top_prior - low_ceiling, 0)
     while True:
-        for low in range(top_prior - s, low_ceiling + 1):
-            _spend(len(priors))
-            high = low + s
-            need = 0
-            room = 0
-            for p, c in zip(priors, caps, strict=True):
-                if p < low:
-                    need += low - p
-                if p + c <= high:
-                    room += c
+        low, high = top_prior - s, low_ceiling
+        if need(low) <= hi_total:
+            # the largest floor in [low, high] whose need fits
+            while low < high:
+                mid = (low + high + 1) // 2
+                if need(mid) <= hi_total:
+                    low = mid
                 else:
-                    room += high - p
-            if need <= hi_total and room >= lo_total and need <= room:
+                    high = mid - 1
+            _spend(len(priors) // 2)
+            room = sum(min(c, low + s - p) for p, c in zip(priors, caps, strict=True))
+            if room >= lo_total:
                 return s
         s += 1
 
@@ -2285,12 +2298,15 @@ class _Engine:
 
     def weekend_reach(self) -> tuple[list[list[tuple[int, int]]], int, int]:
         """Every household's ``weekend_range``, and the weekend loads every household can
-        reach: at least the floor, at most the ceiling (loads outside need a window wider)."""
-        tables = [self.weekend_range(h) for h in range(self.H)]
-        pairs = list(zip(self.prior_w, tables, strict=True))
-        w_floor = max(pw + min(lo for lo, _ in t) for pw, t in pairs)
-        w_ceiling = min(pw + max(hi for _, hi in t) for pw, t in pairs)
-        return tables, w_floor, w_ceiling
+        reach: at least the floor, at most the ceiling (loads outside need a window wider).
+        Computed on first use (one per solve: every engine of a solve has its problem)."""
+        if _WORK.reach is None:
+            tables = [self.weekend_range(h) for h in range(self.H)]
+            pairs = list(zip(self.prior_w, tables, strict=True))
+            w_floor = max(pw + min(lo for lo, _ in t) for pw, t in pairs)
+            w_ceiling = min(pw + max(hi for _, hi in t) for pw, t in pairs)
+            _WORK.reach = tables, w_floor, w_ceiling
+        return _WORK.reach
 
     def _best_schedule(self, weight: list[float], allowed: int) -> tuple[float, int]:
         """Most valuable valid schedule of ``h`` on ``allowed`` nights (positive weights)."""
@@ -2657,7 +2673,9 @@ def _bounds(
         known.spread = spread_lb
         # only the deadline ends the search early; otherwise a window at the bound is open
         known.spread_final = spread_lb < figs.spread and _clock() <= deadline
-    weekend_caps = [eng._max_shifts(m & eng.weekend_mask) for m in eng.avail]
+    if _WORK.weekend_caps is None:
+        _WORK.weekend_caps = [eng._max_shifts(m & eng.weekend_mask) for m in eng.avail]
+    weekend_caps = _WORK.weekend_caps
     weekday_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if not eng.wk[d])
     weekend_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if eng.wk[d])
     weekend_lb = _spread_bound(
@@ -2845,11 +2863,15 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
     _WORK.units = 0
     _WORK.wall_limit = time.perf_counter() + _WALL_FACTOR * time_budget_s
     _WORK.relaxation = None
+    _WORK.reach = None
+    _WORK.weekend_caps = None
     try:
         return _solve(problem, time_budget_s)
     finally:
         _WORK.wall_limit = math.inf
         _WORK.relaxation = None
+        _WORK.reach = None
+        _WORK.weekend_caps = None
 
 
 def _solve(problem: Problem, time_budget_s: float) -> Solution:

@@ -1682,23 +1682,33 @@ class _Engine:
         kinds = weekend + 1 if weekend >= 0 else 1
         size = kinds * (take_extra + 1)
         _spend(n * (2 + size) // 2)
-        neg = -1
-        best = [[neg] * size for _ in range(n + g)]
-        for i in range(n, n + g):
-            best[i][0] = 0
+        # best[i][k * (take_extra + 1) + e]: the most value from night i on with k weekend
+        # nights and e extra ones (-1: none); rows are shared, never changed once built
+        width = take_extra + 1
+        best: list[list[int]] = [[]] * n + [[0] + [-1] * (size - 1)] * g
         for i in range(n - 1, -1, -1):
-            row, nxt, far = best[i], best[i + 1], best[i + g]
-            row[:] = nxt
+            nxt = best[i + 1]
             if not allowed >> i & 1:
+                best[i] = nxt
                 continue
-            dk = wk[i] if weekend >= 0 else 0
-            de = extra >> i & 1
+            far = best[i + g]
             gain = 64 + (s >> i & 1)
-            for k in range(dk, kinds):
-                for e in range(de, take_extra + 1):
-                    prev = far[(k - dk) * (take_extra + 1) + e - de]
-                    if prev >= 0 and prev + gain > row[k * (take_extra + 1) + e]:
-                        row[k * (take_extra + 1) + e] = prev + gain
+            de = extra >> i & 1
+            # taking night i moves every state up by this much (k by dk, e by de)
+            shift = (wk[i] if weekend >= 0 else 0) * width + de
+            if not de:
+                best[i] = nxt[:shift] + [
+                    b + gain if b >= 0 and b + gain > a else a
+                    for a, b in zip(nxt[shift:], far, strict=False)
+                ]
+                continue
+            row = list(nxt)
+            for j in range(shift, size):
+                if j % width:  # e >= 1: the states an extra night can lead to
+                    prev = far[j - shift]
+                    if prev >= 0 and prev + gain > row[j]:
+                        row[j] = prev + gain
+            best[i] = row
         state = (kinds - 1) * (take_extra + 1) + take_extra
         if best[0][state] < 0:
             return -1

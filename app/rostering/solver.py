@@ -743,7 +743,6 @@ def _weekend_range(mask: int, n: int, g: int, weekend_mask: int) -> list[tuple[i
 
 
 _Key = tuple[int, int]
-_MOVER_DEPTH = 3
 _RESTARTS = 16
 _LNS_ROUNDS = 300
 _STARTS = 6
@@ -1218,8 +1217,6 @@ class _Engine:
         root: int,
         banned: set[int],
         replan: bool,
-        by_mover: bool = False,
-        shrink: bool = False,
     ) -> tuple[dict[_Key, tuple[_Key, int, int]], list[_Key]]:
         """Vacated nights reachable from ``root`` by chains of moves.
 
@@ -1228,21 +1225,15 @@ class _Engine:
         ``mask``) and vacates one of its nights: any night if ``h`` has no conflict
         there, the one conflicting night, or (``replan``) the nights that a
         re-planned schedule with as many shifts leaves.  ``parent[state] = (prev,
-        h, mask)``.  Each night is reached once, or once per household ``by_mover``
-        (when who moves matters, as it does for weekend loads).
+        h, mask)``.  Each night is reached once.
         """
         start = (root, -1)
         parent: dict[_Key, tuple[_Key, int, int]] = {}
         queue = [start]
         seen = 1 << root
-        seen_pairs: set[_Key] = set()
         free = self._free_mask() if replan else 0
         sched, win, by_night = self.sched, self.win, self.by_night
-        # per-mover states multiply quickly; chains that help are short
-        depth = {start: 0}
         for key in queue:
-            if by_mover and depth[key] >= _MOVER_DEPTH:
-                continue
             node = key[0]
             bit = 1 << node
             w = win[node]
@@ -1260,26 +1251,19 @@ class _Engine:
                     m = c
                 elif replan:
                     fixed = self._replan(h, node, free)
-                    # with ``shrink``, a re-plan may serve one shift fewer (more holes)
-                    if not s.bit_count() - shrink <= fixed.bit_count() <= s.bit_count():
+                    if fixed.bit_count() != s.bit_count():
                         continue
                     m = s & ~fixed
                 else:
                     continue
-                if not by_mover:
-                    m &= ~seen
-                    seen |= m
+                m &= ~seen
+                seen |= m
                 while m:
                     low = m & -m
                     m ^= low
                     d = low.bit_length() - 1
                     state = (d, h)
-                    if by_mover:
-                        if state in seen_pairs or d == root:
-                            continue
-                        seen_pairs.add(state)
                     parent[state] = (key, h, fixed if fixed >= 0 else (s ^ low) | bit)
-                    depth[state] = depth[key] + 1
                     queue.append(state)
         return parent, queue
 
@@ -1475,21 +1459,17 @@ class _Engine:
                 lambda _cur: self.replan_moves(True, deadline),
                 lambda _cur: self.lns_window(_LNS_ROUNDS // 3, deadline),
                 lambda _cur: self.segment_swaps(True, deadline),
-                lambda cur: self._improve_once(True, cur, False, deadline),
+                lambda cur: self._improve_once(True, cur, deadline),
                 lambda _cur: self.lns_group(True, _LNS_ROUNDS // 3, deadline),
             ]
             if self.thorough:
                 moves += [
                     lambda _cur: self.pair_replan(True, deadline),
-                    lambda cur: self._weekend_swap(cur, deadline),
-                    lambda cur: self._improve_once(True, cur, True, deadline),
-                    lambda _cur: self.ruin_repair(deadline),
                 ]
         else:
             moves = [
-                lambda cur: self._improve_once(False, cur, False, deadline),
+                lambda cur: self._improve_once(False, cur, deadline),
                 lambda _cur: self.segment_swaps(False, deadline),
-                lambda cur: self._improve_once(False, cur, True, deadline),
                 lambda _cur: self.replan_moves(False, deadline),
                 lambda _cur: self.pair_replan(False, deadline),
             ]
@@ -1502,9 +1482,7 @@ class _Engine:
             if not any(move(cur) for move in moves):
                 return
 
-    def _improve_once(
-        self, weekend: bool, cur: tuple[int, int, int, int], replan: bool, deadline: float
-    ) -> bool:
+    def _improve_once(self, weekend: bool, cur: tuple[int, int, int, int], deadline: float) -> bool:
         load, wl, wk, sched, win = self.load, self.wl, self.wk, self.sched, self.win
         hi, _, lo, _ = _extremes(self.hist_l)
         occ = self.occ
@@ -1523,7 +1501,7 @@ class _Engine:
             if not weekend:
                 donors = [h for h in donors if load[h] >= lo + 2]
             banned = set(occ[root])
-            parent, nodes = self._bfs(root, banned, replan, by_mover=weekend and replan)
+            parent, nodes = self._bfs(root, banned, False)
             if weekend:
                 if self._weekend_candidates(root, donors, parent, nodes, cur, deadline):
                     return True
@@ -1625,73 +1603,6 @@ class _Engine:
                     new = self._objective_after(self._deltas(changes))
                     if new[0] <= cur[0] and new[2:] < cur[2:] and self._commit(changes):
                         return True
-        return False
-
-    def _weekend_swap(self, cur: tuple[int, int, int, int], deadline: float) -> bool:
-        """Move a household at a weekend extreme between a weekend and a weekday night.
-
-        Household ``x`` leaves night ``a`` for night ``b`` of the other kind.  If ``b``
-        is full, a donor leaves it, and a chain refills ``a`` ending in the donor
-        (loads unchanged) or in another household (loads kept within [min, max]).
-        """
-        load, wk, sched, win, avail = (
-            self.load,
-            self.wk,
-            self.sched,
-            self.win,
-            self.avail,
-        )
-        hi, _, lo, _ = _extremes(self.hist_l)
-        dirs = self._weekend_dirs()
-        targets = [h for h in range(self.H) if dirs[h]]
-        targets.sort(key=lambda h: self.rank[h])
-        for x in targets:
-            lose_weekend = dirs[x] < 0
-            s = sched[x]
-            m = s
-            while m:
-                low = m & -m
-                m ^= low
-                a = low.bit_length() - 1
-                if wk[a] != lose_weekend:
-                    continue
-                if _clock() > deadline:
-                    return False
-                rest = s ^ low
-                parent: dict[_Key, tuple[_Key, int, int]] | None = None
-                nodes: list[_Key] = []
-                for b in range(self.n):
-                    if wk[b] == wk[a] or not avail[x] >> b & 1 or rest & win[b] or s >> b & 1:
-                        continue
-                    moved = rest | 1 << b
-                    if len(self.occ[b]) < self.cap[b]:
-                        if self._try({x: moved}, cur):
-                            return True
-                        continue
-                    if parent is None:
-                        parent, nodes = self._bfs(a, {x}, False, by_mover=True)
-                    for donor in self.occ[b]:
-                        left = sched[donor] & ~(1 << b)
-                        for state in nodes:
-                            if _clock() > deadline:
-                                return False
-                            node = state[0]
-                            bit = 1 << node
-                            w = win[node]
-                            _WORK.units += len(self.by_night[node])
-                            for h in self.by_night[node]:
-                                sh = left if h == donor else sched[h]
-                                if sh & bit or sh & w or h == x:
-                                    continue
-                                if h != donor and (load[h] + 1 > hi or load[donor] - 1 < lo):
-                                    continue
-                                changes = self._changes(a, parent, state, h, sh | bit, donor)
-                                if changes is None or x in changes:
-                                    continue
-                                changes[donor] = changes.get(donor, left)
-                                changes[x] = moved
-                                if self._try(changes, cur):
-                                    return True
         return False
 
     def _plan(self, h: int, allowed: int, extra: int, weekend: int, take_extra: int) -> int:
@@ -1882,93 +1793,6 @@ class _Engine:
             return self._try(changes, cur)
         new = self._objective_after(self._deltas(changes))
         return new[:2] < cur[:2] and self._commit(changes)
-
-    def ruin_repair(self, deadline: float) -> bool:
-        """Take a weekend shift from a household at the weekend maximum, then re-fill.
-
-        The repair fills each hole with a chain ending in the household that suits
-        the figures best; chain steps may re-plan a household with one shift fewer,
-        which opens holes of their own.  Kept only if every place is filled again
-        and the weekend figures improve without widening the spread.
-        """
-        cur = self.objective()
-        whi, _, _, _ = _extremes(self.hist_w)
-        wm = self.weekend_mask
-        before = [len(night) for night in self.occ]
-        order = sorted(range(self.H), key=lambda h: self.rank[h])
-        for x in order:
-            if self.wl[x] != whi:
-                continue
-            m = self.sched[x] & wm
-            while m:
-                low = m & -m
-                m ^= low
-                if _clock() > deadline:
-                    return False
-                saved = list(self.sched)
-                self._set(x, saved[x] ^ low)
-                if self._repair(before, cur, deadline):
-                    self._replans.clear()
-                    self._plans.clear()
-                    return True
-                for h, mask in enumerate(saved):
-                    if self.sched[h] != mask:
-                        self._set(h, mask)
-        return False
-
-    def _repair(
-        self,
-        before: list[int],
-        cur: tuple[int, int, int, int],
-        deadline: float,
-        depth: int = 3,
-    ) -> bool:
-        """Re-fill nights below their ``before`` occupancy; True when all are.
-
-        Depth-first over the three best chains for the first hole (best for the
-        weekend figures; a chain may open one more hole while there is only one).
-        """
-        holes = [d for d in range(self.n) if len(self.occ[d]) < before[d]]
-        if not holes:
-            new = self.objective()
-            return new[0] <= cur[0] and new[2:] < cur[2:]
-        if depth == 0 or _clock() > deadline:
-            return False
-        sched, win, load = self.sched, self.win, self.load
-        hi, _, _, _ = _extremes(self.hist_l)
-        root = holes[0]
-        parent, nodes = self._bfs(root, set(), True, by_mover=True, shrink=True)
-        ranked: list[tuple[tuple[int, int, int, int, int, int], dict[int, int]]] = []
-        for state in nodes:
-            node = state[0]
-            bit = 1 << node
-            w = win[node]
-            for h in self.by_night[node]:
-                s = sched[h]
-                if s & bit or s & w or load[h] + 1 > hi:
-                    continue
-                changes = self._changes(root, parent, state, h, s | bit, None)
-                if changes is None:
-                    continue
-                deltas = self._deltas(changes)
-                gain = sum(dl for _, dl, _ in deltas)
-                # at most two holes at a time, so the repair stays small
-                if gain < 1 and (gain < 0 or len(holes) > 1):
-                    continue
-                new = self._objective_after(deltas)
-                if new[0] > cur[0]:
-                    continue
-                ranked.append(((new[2], -gain, new[3], new[0], new[1], len(ranked)), changes))
-        ranked.sort(key=lambda item: item[0])
-        for _, changes in ranked[:3]:
-            saved = {h: sched[h] for h in changes}
-            if not self._commit(changes):
-                continue
-            if self._repair(before, cur, deadline, depth - 1):
-                return True
-            for h, mask in saved.items():
-                self._set(h, mask)
-        return False
 
     def lns_group(self, weekend: bool, rounds: int, deadline: float) -> bool:
         """A household at an extreme and a few neighbours re-plan together.

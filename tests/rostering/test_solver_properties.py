@@ -149,3 +149,32 @@ def test_window_construction_keeps_every_hard_rule(
     for h, (_, hi, _, w_hi) in enumerate(windows):
         assert engine.sched[h].bit_count() <= hi
         assert (engine.sched[h] & engine.weekend_mask).bit_count() <= w_hi
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 6), st.integers(0, 3)), min_size=1, max_size=4),
+    st.integers(0, 12),
+    st.integers(0, 4),
+    st.integers(0, 3),
+)
+def test_the_spread_bound_is_the_least_spread_of_any_counts(
+    households: list[tuple[int, int]], lo_total: int, extra: int, start: int
+) -> None:
+    # _spread_bound tests one floor per width; against every choice of counts
+    # x[h] in [0, caps[h]] adding up to [lo_total, lo_total + extra]
+    import itertools
+
+    from app.rostering.solver import _spread_bound
+
+    priors = [p for p, _ in households]
+    caps = [c for _, c in households]
+    lo_total = min(lo_total, sum(caps))
+    hi_total = lo_total + extra
+    least = min(
+        max(p + x for p, x in zip(priors, xs, strict=True))
+        - min(p + x for p, x in zip(priors, xs, strict=True))
+        for xs in itertools.product(*(range(c + 1) for c in caps))
+        if lo_total <= sum(xs) <= hi_total
+    )
+    assert _spread_bound(priors, caps, lo_total, hi_total, start) == max(start, least)

@@ -457,6 +457,8 @@ class _Relaxation:
         self.unrefuted: set[tuple[int, int, int]] = set()
         # the checks ``feasible`` refuted: the bounds and the dives ask some again
         self.refuted: set[_Check] = set()
+        # the shares of the last dive's last solve (see dive, shares)
+        self.dived: numpy.ndarray | None = None
 
     def _run(self) -> highspy.HighsModelStatus:
         self.solver.setOptionValue("time_limit", max(0.001, _WORK.wall_limit - time.perf_counter()))
@@ -608,6 +610,7 @@ class _Relaxation:
                     return None
                 values = numpy.asarray(solver.getSolution().col_value)[:ncol]
                 _spend(ncol // 4)
+                self.dived = values.copy()
                 split = numpy.flatnonzero((values > 1e-6) & (values < 1 - 1e-6))
                 if not len(split):
                     return [self.cols[j] for j in numpy.flatnonzero(values > 0.5)]
@@ -643,9 +646,12 @@ class _Relaxation:
                 count, where, numpy.full(count, lower), numpy.full(count, upper)
             )
 
-    def shares(self) -> dict[tuple[int, int], float]:
-        """The last fractional roster: (household, night) -> its share of the shift."""
-        values = self.solver.getSolution().col_value
+    def shares(self, dived: bool = False) -> dict[tuple[int, int], float]:
+        """The last fractional roster: (household, night) -> its share of the shift;
+        with ``dived``, the last of the last dive (the most nearly whole it reached)."""
+        values = (
+            self.dived if dived and self.dived is not None else self.solver.getSolution().col_value
+        )
         _spend(len(self.cols))
         return {key: float(values[j]) for j, key in enumerate(self.cols) if values[j] > 1e-6}
 
@@ -2632,6 +2638,8 @@ def _dived(
                     other._add(h, d)
                 _polish(other, total, filled_ub, bounds, deadline)
                 return other if _better(other, best) else best
+            # rounding starts from where the dive got to, nearer whole than the check
+            first = (relaxation.shares(dived=True), ranges)
             dives += 1
             if dives >= _DIVES:
                 break

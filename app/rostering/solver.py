@@ -2374,7 +2374,7 @@ def _construct(
     Where the greedy restarts fill fewer places than the LP allows, a dive from the
     LP at its most places (loads aside) comes next: the LP's bound on places is
     nearly always exact, and the dive reaches it where the chains and re-plans did
-    not (every such miss of 420 RTs with CP-SAT optima: 4 of them).
+    not (on all 4 of 420 RTs with CP-SAT optima where they fell one place short).
     """
     eng = _Engine(problem)
     eng.greedy(0)

@@ -602,6 +602,7 @@ class _Relaxation:
         """
         solver, ncol = self.solver, self.ncol
         fixed: list[int] = []
+        self.dived = None
         if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
         try:

@@ -334,6 +334,19 @@ class _Work(threading.local):
     # the most weekend nights each household can serve (see _bounds)
     weekend_caps: list[int] | None = None
 
+    def start(self, wall_limit: float) -> None:
+        """A new solve: no work done yet, and nothing kept from another problem."""
+        self.units = 0
+        self.wall_limit = wall_limit
+        self.forget()
+
+    def forget(self) -> None:
+        """Drop what was kept for the problem of the last solve (its units stay, for
+        the benchmark to read)."""
+        self.relaxation = None
+        self.reach = None
+        self.weekend_caps = None
+
 
 _WORK = _Work()
 # seconds per unit, fitted so that runs the budget cuts take about the budget on the
@@ -995,6 +1008,14 @@ class _Engine:
         # re-planned schedules, valid until the next committed change
         self._replans: dict[tuple[int, int], tuple[int, int, int]] = {}
         self._plans: dict[tuple[int, int, int, int, int, int], int] = {}
+
+    @classmethod
+    def of_shifts(cls, problem: Problem, restart: int, shifts: list[tuple[int, int]]) -> _Engine:
+        """An engine holding ``shifts`` ((household, night) pairs, a valid roster)."""
+        eng = cls(problem, restart)
+        for h, d in shifts:
+            eng._add(h, d)
+        return eng
 
     # -- state changes --
 
@@ -2406,9 +2427,7 @@ def _construct(
         if relaxation.feasible([(0, c) for c in caps], None, filled_ub):
             roster = relaxation.dive(_DIVE_ROUNDS, deadline)
             if roster is not None:
-                other = _Engine(problem, _RESTARTS + 60)
-                for h, d in roster:
-                    other._add(h, d)
+                other = _Engine.of_shifts(problem, _RESTARTS + 60, roster)
                 other.fill(deadline, replan=False)
                 if _better(other, eng):
                     eng = other
@@ -2652,9 +2671,7 @@ def _dived(
                 return _lp_rounded(problem, best, first, filled_ub, bounds, deadline)
             roster = relaxation.dive(_DIVE_ROUNDS, deadline)
             if roster is not None:
-                other = _Engine(problem, _RESTARTS + 50)
-                for h, d in roster:
-                    other._add(h, d)
+                other = _Engine.of_shifts(problem, _RESTARTS + 50, roster)
                 _polish(other, total, filled_ub, bounds, deadline)
                 return other if _better(other, best) else best
             # rounding starts from where the dive got to, nearer whole than the check
@@ -2759,18 +2776,12 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
     than ``_WALL_FACTOR`` times the budget on the wall is cut short there (still
     valid, with honest bounds).
     """
-    _WORK.units = 0
-    _WORK.wall_limit = time.perf_counter() + _WALL_FACTOR * time_budget_s
-    _WORK.relaxation = None
-    _WORK.reach = None
-    _WORK.weekend_caps = None
+    _WORK.start(time.perf_counter() + _WALL_FACTOR * time_budget_s)
     try:
         return _solve(problem, time_budget_s)
     finally:
         _WORK.wall_limit = math.inf
-        _WORK.relaxation = None
-        _WORK.reach = None
-        _WORK.weekend_caps = None
+        _WORK.forget()
 
 
 def _solve(problem: Problem, time_budget_s: float) -> Solution:

@@ -1,3 +1,4 @@
+import itertools
 import random
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -163,8 +164,6 @@ def test_the_spread_bound_is_the_least_spread_of_any_counts(
 ) -> None:
     # _spread_bound tests one floor per width; against every choice of counts
     # x[h] in [0, caps[h]] adding up to [lo_total, lo_total + extra]
-    import itertools
-
     from app.rostering.solver import _spread_bound
 
     priors = [p for p, _ in households]

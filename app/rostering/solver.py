@@ -2797,7 +2797,12 @@ def _solve(problem: Problem, time_budget_s: float) -> Solution:
     deadline = started + 0.97 * time_budget_s
     known = _Proved()
     best, caps, filled_ub, price = _construct(problem, deadline)
-    bounds = _bounds(best, caps, filled_ub, started + 0.15 * time_budget_s, known, lp=False)
+    # where the construction built the LP (places must stay empty), its weekend checks
+    # come first too: the local search then stops at the bound instead of searching
+    # on below the optimum until its share runs out (a sixth of the work on tight RTs,
+    # the same figures on 320 RTs with CP-SAT optima)
+    lp = _WORK.relaxation is not None
+    bounds = _bounds(best, caps, filled_ub, started + 0.15 * time_budget_s, known, lp=lp)
     # a short local search settles most RTs; the LP bounds may then end the search
     _improve(best, filled_ub, bounds, _share(deadline, 0.2))
     bounds = _bounds(best, caps, filled_ub, _share(deadline, 0.15), known)

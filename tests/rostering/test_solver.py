@@ -83,11 +83,14 @@ def test_the_lp_relaxation_proves_the_fill_of_tight_rts(case: dict[str, Any]) ->
 
 
 @pytest.mark.parametrize(
-    "case", [c for family in TIGHT for c in _cases(family)], ids=lambda c: c["name"]
+    "case",
+    [c for family in (*TIGHT, "crowded") for c in _cases(family)],
+    ids=lambda c: c["name"],
 )
 def test_tight_rts_are_solved_within_the_default_budget(case: dict[str, Any]) -> None:
     # the LP dives land on the optimum where the local search stalls (tight-dives: it
-    # ends above it within this budget)
+    # ends above it within this budget); crowded-04 ended a weekend spread above it
+    # while the work clock charged each step twice what it took
     solution = solve(parse_problem(case["problem"]))
     optimum = case["optimum"]
     assert _figures(solution) == (optimum["unfilled"], optimum["spread"], optimum["weekend_spread"])

@@ -6,9 +6,10 @@ How it works.  A household's shifts are a bitmask of the month's days.
 
 1. Construction.  A greedy pass builds a valid roster night by night, least
    loaded first.  When places stay empty, other constructions compete: one that
-   first takes households who would lose a possible shift by waiting, and, with
-   night prices from the LP relaxation (its duals, below), price-guided
-   variants, with restarts whose tie-breaks derive from the seed.
+   first takes households who would lose a possible shift by waiting; a dive
+   from the LP relaxation (below) at the most places it allows; restarts whose
+   tie-breaks derive from the seed; and, with night prices from the LP (its
+   duals), price-guided variants.
 2. Local search, in the order of the figures.  Moves keep every hard rule by
    construction (and are re-checked before they are kept):
    *chains* (a place is vacated, a household moves into it from a night that
@@ -17,8 +18,8 @@ How it works.  A household's shifts are a bitmask of the month's days.
    whole-schedule *re-plans* by dynamic programming; *segment swaps* (two
    households exchange their shifts on a run of nights, which shifts a rhythm
    packed ``min_gap_days`` apart); *re-phasing* a household with a bipartite
-   matching that re-seats the households it displaces; ruin-and-repair; and a
-   small seeded large-neighbourhood search.
+   matching that re-seats the households it displaces; and a small seeded
+   large-neighbourhood search.
 3. Aiming.  Where a short local search stalls above the bounds, the LP
    (below) is asked for a fractional roster in the narrowest windows of loads
    and weekend loads it leaves open, and dived: its largest shares are fixed

@@ -2579,24 +2579,18 @@ def _bounds(
     fills the most places any roster can, so the optimum fills as many).
 
     ``known`` carries what earlier calls proved (the LP checks are the costly
-    part).  Without ``lp`` the weekend bound skips its LP checks, and the spread
-    bound uses the LP only if it is already built: before the local search the
-    roster's figures are far from the optimum's, and not refuting a window (which
-    takes every check) is then the common, wasted, case; on a loose RT of 50-80
-    households, building and solving the LP cost more than the search that
-    follows.
+    part).  Without ``lp`` the LP is neither built nor asked: before the local
+    search the roster's figures are far from the optimum's, and not refuting a
+    window (which takes every check) is then the common, wasted, case; on a loose
+    RT of 50-80 households, building and solving the LP cost more than the search
+    that follows.
     """
     figs = eng.figures()
     spread_lb = _spread_bound(eng.prior, caps, eng.filled, filled_ub)
     proved_fill = eng.filled == filled_ub
     if proved_fill:
         spread_lb = max(spread_lb, known.spread)
-    if (
-        (lp or _WORK.relaxation is not None)
-        and proved_fill
-        and figs.spread > spread_lb
-        and not known.spread_final
-    ):
+    if lp and proved_fill and figs.spread > spread_lb and not known.spread_final:
         spread_lb = eng.refine_spread_bound(spread_lb, figs.spread, eng.filled, caps, deadline)
         known.spread = spread_lb
         # only the deadline ends the search early; otherwise a window at the bound is open

@@ -479,7 +479,10 @@ class _Relaxation:
         self.dived: numpy.ndarray | None = None
 
     def _run(self) -> highspy.HighsModelStatus:
-        self.solver.setOptionValue("time_limit", max(0.001, _WORK.wall_limit - time.perf_counter()))
+        # HiGHS's time limit is on its own clock, which adds up the time of every run of
+        # this model: the wall time left is counted from what it has run so far
+        left = max(0.001, _WORK.wall_limit - time.perf_counter())
+        self.solver.setOptionValue("time_limit", self.solver.getRunTime() + left)
         before = max(0, self.solver.getInfo().simplex_iteration_count)
         strategy = 4 if self.cold and self.primal_start else 1
         if strategy != self.strategy:

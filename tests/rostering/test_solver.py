@@ -225,6 +225,30 @@ def test_a_run_far_over_its_budget_on_the_wall_is_cut_short(
     assert solution.bounds.spread <= optimum["spread"]
 
 
+def test_the_lp_time_limit_counts_only_the_wall_time_left() -> None:
+    # HiGHS's time limit is read off its own clock, which adds up every run of the
+    # model.  Once the LP's first solve had taken longer than the wall time left (a
+    # loaded machine), each later check stopped at once, unrefuted: the search took
+    # another path, and the same input gave another roster.
+    from app.rostering import solver
+
+    problem = parse_problem(_cases("large")[0]["problem"])
+    solver._WORK.start(time.perf_counter() + 60.0)
+    try:
+        relaxation = solver._Engine(problem).relaxation()
+        while relaxation.solver.getRunTime() < 0.06:  # solves from scratch add up
+            relaxation.solver.clearSolver()
+            assert relaxation.fill() is not None
+        # less wall time left than HiGHS has run, yet ample for a check from the basis
+        solver._WORK.wall_limit = time.perf_counter() + relaxation.solver.getRunTime() / 2
+        # no roster has a shift with every household at none: refuted, not cut short
+        nobody = [(0, 0)] * relaxation.hcount
+        assert not relaxation.feasible(nobody, None, 1)
+    finally:
+        solver._WORK.wall_limit = float("inf")
+        solver._WORK.forget()
+
+
 def test_places_are_never_left_empty_to_level_loads() -> None:
     # One household far behind the other: filling every night widens the spread,
     # yet filling comes first.

@@ -2837,6 +2837,10 @@ def _solve(problem: Problem, time_budget_s: float) -> Solution:
     if best.figures() != bounds and _clock() < deadline:
         best = _targeted(problem, best, caps, filled_ub, bounds, deadline)
         bounds = _bounds(best, caps, filled_ub, final, known)
+    if best.figures() != bounds and _clock() < final:
+        # the budget's last part: the checks the dives refuted are remembered, so the
+        # bounds of the best roster may now take them all within it
+        bounds = _bounds(best, caps, filled_ub, final, known)
     if not best.roster_is_valid():  # never expected; a plain greedy roster is always valid
         best = _Engine(problem)
         best.greedy(0)

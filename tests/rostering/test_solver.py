@@ -104,6 +104,18 @@ def test_the_lp_bounds_prove_nearly_every_tight_rt_within_the_default_budget() -
     assert len(unproved) <= 2, unproved
 
 
+def test_the_budgets_last_part_proves_what_the_dives_refuted() -> None:
+    # crowded-04's weekend bound ran out of its share of the budget before its last
+    # check; the dives then refuted every window below the optimum (each refutation
+    # is remembered), and the bounds, asked once more in the budget's last part,
+    # prove the roster optimal
+    case = next(c for c in _cases("crowded") if c["name"] == "crowded-04")
+    solution = solve(parse_problem(case["problem"]))
+    assert solution.proved_optimal
+    optimum = case["optimum"]
+    assert _figures(solution) == (optimum["unfilled"], optimum["spread"], optimum["weekend_spread"])
+
+
 @pytest.mark.parametrize("case", _cases(), ids=lambda c: c["name"])
 def test_committed_instance_passes_the_independent_checker(
     case: dict[str, Any], checker: Evaluate

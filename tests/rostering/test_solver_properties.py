@@ -177,3 +177,29 @@ def test_the_spread_bound_is_the_least_spread_of_any_counts(
         if lo_total <= sum(xs) <= hi_total
     )
     assert _spread_bound(priors, caps, lo_total, hi_total, start) == max(start, least)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(1, 14),
+    st.integers(1, 6),
+    st.integers(0, (1 << 14) - 1),
+    st.integers(0, (1 << 14) - 1),
+)
+def test_the_weekend_range_of_each_count_is_that_of_every_schedule(
+    n: int, g: int, mask: int, weekend: int
+) -> None:
+    # _weekend_range's bitset DP against every subset of the free days whose shifts
+    # lie g days apart: for each count, the fewest and most weekend nights
+    from app.rostering.solver import _weekend_range
+
+    mask &= (1 << n) - 1
+    free = [d for d in range(n) if mask >> d & 1]
+    reach: dict[int, list[int]] = {}
+    for size in range(len(free) + 1):
+        for days in itertools.combinations(free, size):
+            if all(b - a >= g for a, b in itertools.pairwise(days)):
+                reach.setdefault(size, []).append(sum(weekend >> d & 1 for d in days))
+    assert _weekend_range(mask, n, g, weekend) == [
+        (min(reach[c]), max(reach[c])) for c in range(len(reach))
+    ]

@@ -2634,6 +2634,7 @@ def _dived(
     filled_ub: int,
     bounds: Figures,
     deadline: float,
+    known: _Proved,
 ) -> _Engine:
     """A roster dived from the LP at the narrowest windows it leaves open, kept when better.
 
@@ -2690,7 +2691,16 @@ def _dived(
             roster = relaxation.dive(_DIVE_ROUNDS, deadline)
             if roster is not None:
                 other = _Engine.of_shifts(problem, _RESTARTS + 50, roster)
-                _polish(other, total, filled_ub, bounds, deadline)
+                other.fill(deadline, replan=False)
+                # the windows below this one that the dives refuted are remembered: the
+                # bounds of the landed roster may now rise to it, and the polish stop there
+                landed = _bounds(other, caps, filled_ub, _share(deadline, 0.15), known)
+                aim = Figures(
+                    bounds.unfilled,
+                    max(bounds.spread, landed.spread),
+                    max(bounds.weekend_spread, landed.weekend_spread),
+                )
+                _polish(other, total, filled_ub, aim, deadline)
                 return other if _better(other, best) else best
             # rounding starts from where the dive got to, nearer whole than the check
             first = (relaxation.shares(dived=True), ranges)
@@ -2822,7 +2832,7 @@ def _solve(problem: Problem, time_budget_s: float) -> Solution:
     bounds = _bounds(best, caps, filled_ub, _share(deadline, 0.15), known)
     if best.figures() != bounds:
         # where it stalls, dives from the LP at the windows the bounds leave open
-        best = _dived(problem, best, caps, filled_ub, bounds, deadline)
+        best = _dived(problem, best, caps, filled_ub, bounds, deadline, known)
         bounds = _bounds(best, caps, filled_ub, _share(deadline, 0.15), known)
     # other starts, then rosters built toward the windows the bounds leave open
     restarts = _share(deadline, 0.7)

@@ -752,9 +752,8 @@ def _weekend_range(mask: int, n: int, g: int, weekend_mask: int) -> list[tuple[i
     A DP from the month's end over the sets of (count, weekend nights) pairs the
     schedules from each day on reach, each set a bitset (bit c * stride + w): a day
     adds to the set of the next day that of g days on, shifted one count up (and
-    one weekend night, on a weekend night).  Every count up to the most is reached
-    (drop a shift and a schedule stays valid), so the table ends at the first empty
-    count.  Seven times the speed of the same DP over lists of pairs.
+    one weekend night, on a weekend night).  No count below the most is empty
+    (drop a shift and a schedule stays valid), so the table has no gaps.
     """
     stride = n + 1  # more weekend nights than any schedule has
     rows = [1] * (n + g)  # past the month's end: no shift, no weekend night
@@ -2643,11 +2642,12 @@ def _dived(
     roster's at its own spread): the windows of loads and weekend loads whose
     counts can add up to those places and that the LP does not refute are
     dived (``_Relaxation.dive``), up to ``_DIVES`` per spread.  A dive that
-    lands is a roster within its windows (the first is kept, polished).  If
-    none lands, ``_lp_rounded``.  Given the optimum's figures, the first open
-    window's dive landed on 293 of 300 tight RTs (measured with dives from
-    scratch): what fails is a bound below the optimum, whose windows the LP
-    leaves open and no roster fills.
+    lands is a roster within its windows (the first is kept, polished toward
+    its own bounds: the windows below it that the dives refuted raise them, and
+    the local search stops there).  If none lands, ``_lp_rounded``.  Given the
+    optimum's figures, the first open window's dive landed on 293 of 300 tight
+    RTs (measured with dives from scratch): what fails is a bound below the
+    optimum, whose windows the LP leaves open and no roster fills.
     """
     if not best.H:
         return best
@@ -2690,8 +2690,8 @@ def _dived(
                 return _lp_rounded(problem, best, first, filled_ub, bounds, deadline)
             roster = relaxation.dive(_DIVE_ROUNDS, deadline)
             if roster is not None:
+                # it fills ``total`` places, as the LP's row of all shifts holds it
                 other = _Engine.of_shifts(problem, _RESTARTS + 50, roster)
-                other.fill(deadline, replan=False)
                 # the windows below this one that the dives refuted are remembered: the
                 # bounds of the landed roster may now rise to it, and the polish stop there
                 landed = _bounds(other, caps, filled_ub, _share(deadline, 0.15), known)
@@ -2853,7 +2853,7 @@ def _solve(problem: Problem, time_budget_s: float) -> Solution:
     if best.figures() != bounds and _clock() < deadline:
         best = _targeted(problem, best, caps, filled_ub, bounds, deadline)
         bounds = _bounds(best, caps, filled_ub, final, known)
-    if best.figures() != bounds and _clock() < final:
+    elif best.figures() != bounds and _clock() < final:
         # the budget's last part: the checks the dives refuted are remembered, so the
         # bounds of the best roster may now take them all within it
         bounds = _bounds(best, caps, filled_ub, final, known)

@@ -745,6 +745,16 @@ class _Flow:
         return total
 
 
+def _most_shifts(mask: int, g: int) -> int:
+    """The most shifts ``g`` days apart on the nights of ``mask``: the earliest night,
+    then the earliest ``g`` days on, and so on (bit by bit)."""
+    count = 0
+    while mask:
+        count += 1
+        mask &= -((mask & -mask) << g)  # drop the nights before g days on
+    return count
+
+
 def _weekend_range(mask: int, n: int, g: int, weekend_mask: int) -> list[tuple[int, int]]:
     """For each count c of valid schedules on ``mask`` (shifts ``g`` days apart), the
     fewest and most weekend nights among them.
@@ -1089,6 +1099,9 @@ class _Engine:
             self.sched,
         )
         n, g = self.n, self.g
+        # variant 0's order (load, then weekend load, then rank) as one int: sorts a
+        # third faster than tuples; the weekend loads are at most n above the largest
+        scale = max(self.H, max(wl, default=0) + n) + 1
         rest: list[list[float]] = []
         if variant:
             weight = [1.0 - p for p in price] if price else [1.0] * n
@@ -1116,9 +1129,9 @@ class _Engine:
                     )
                 )
             elif wk[d]:
-                cands.sort(key=lambda h: (load[h], wl[h], rank[h]))
+                cands.sort(key=lambda h: (load[h] * scale + wl[h]) * scale + rank[h])
             else:
-                cands.sort(key=lambda h: (load[h], -wl[h], rank[h]))
+                cands.sort(key=lambda h: (load[h] * scale - wl[h]) * scale + rank[h])
             for h in cands[: self.cap[d]]:
                 self._add(h, d)
 
@@ -2183,14 +2196,6 @@ class _Engine:
             _WORK.relaxation = _Relaxation(self.avail, self.n, self.g, self.cap, self.weekend_mask)
         return _WORK.relaxation
 
-    def _max_shifts(self, mask: int) -> int:
-        count, last = 0, -self.g
-        for d in range(self.n):
-            if mask >> d & 1 and d - last >= self.g:
-                count += 1
-                last = d
-        return count
-
     def weekend_reach(self) -> tuple[list[list[tuple[int, int]]], int, int]:
         """Every household's ``_weekend_range``, and the weekend loads every household can
         reach: at least the floor, at most the ceiling (loads outside need a window wider).
@@ -2416,7 +2421,7 @@ def _construct(
     """
     eng = _Engine(problem)
     eng.greedy(0)
-    caps = [eng._max_shifts(m) for m in eng.avail]
+    caps = [_most_shifts(m, eng.g) for m in eng.avail]
     if eng.filled >= eng.places:
         return eng, caps, eng.places, None
     eng.fill(deadline, replan=False)
@@ -2481,7 +2486,7 @@ def _priced_start(problem: Problem, restart: int, price: list[float], deadline: 
         eng.greedy(1, price)
     else:
         # least flexible households first, ties by the seeded rank
-        most = [eng._max_shifts(m) for m in eng.avail]
+        most = [_most_shifts(m, eng.g) for m in eng.avail]
         eng.priced_greedy(price, sorted(range(eng.H), key=lambda h: (most[h], eng.rank[h])))
     eng.fill(deadline, replan=False)
     return eng
@@ -2604,7 +2609,7 @@ def _bounds(
         # only the deadline ends the search early; otherwise a window at the bound is open
         known.spread_final = spread_lb < figs.spread and _clock() <= deadline
     if _WORK.weekend_caps is None:
-        _WORK.weekend_caps = [eng._max_shifts(m & eng.weekend_mask) for m in eng.avail]
+        _WORK.weekend_caps = [_most_shifts(m & eng.weekend_mask, eng.g) for m in eng.avail]
     weekend_caps = _WORK.weekend_caps
     weekday_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if not eng.wk[d])
     weekend_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if eng.wk[d])

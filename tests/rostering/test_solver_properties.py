@@ -186,12 +186,13 @@ def test_the_spread_bound_is_the_least_spread_of_any_counts(
     st.integers(0, (1 << 14) - 1),
     st.integers(0, (1 << 14) - 1),
 )
-def test_the_weekend_range_of_each_count_is_that_of_every_schedule(
+def test_the_weekend_range_and_most_shifts_are_those_of_every_schedule(
     n: int, g: int, mask: int, weekend: int
 ) -> None:
     # _weekend_range's bitset DP against every subset of the free days whose shifts
-    # lie g days apart: for each count, the fewest and most weekend nights
-    from app.rostering.solver import _weekend_range
+    # lie g days apart: for each count, the fewest and most weekend nights; and
+    # _most_shifts, the earliest-first count, is the most
+    from app.rostering.solver import _most_shifts, _weekend_range
 
     mask &= (1 << n) - 1
     free = [d for d in range(n) if mask >> d & 1]
@@ -203,3 +204,4 @@ def test_the_weekend_range_of_each_count_is_that_of_every_schedule(
     assert _weekend_range(mask, n, g, weekend) == [
         (min(reach[c]), max(reach[c])) for c in range(len(reach))
     ]
+    assert _most_shifts(mask, g) == max(reach)

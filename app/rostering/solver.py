@@ -57,6 +57,7 @@ How it works.  A household's shifts are a bitmask of the month's days.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import math
 import random
@@ -1090,28 +1091,20 @@ class _Engine:
         most shifts from tonight exceed their most from tomorrow), which packs
         shifts tightly when places outnumber what the households can serve.
         """
-        win, wk, load, wl, rank, sched = (
-            self.win,
-            self.wk,
-            self.load,
-            self.wl,
-            self.rank,
-            self.sched,
-        )
+        if not variant:
+            self._least_loaded_first()
+            return
+        win, load, rank, sched = self.win, self.load, self.rank, self.sched
         n, g = self.n, self.g
-        # variant 0's order (load, then weekend load, then rank) as one int: sorts a
-        # third faster than tuples; the weekend loads are at most n above the largest
-        scale = max(self.H, max(wl, default=0) + n) + 1
+        weight = [1.0 - p for p in price] if price else [1.0] * n
         rest: list[list[float]] = []
-        if variant:
-            weight = [1.0 - p for p in price] if price else [1.0] * n
-            for h in range(self.H):
-                r = [0.0] * (n + g + 1)
-                mask = self.avail[h]
-                for d in range(n - 1, -1, -1):
-                    take = weight[d] + r[d + g] if mask >> d & 1 and weight[d] > 0 else 0.0
-                    r[d] = max(r[d + 1], take)
-                rest.append(r)
+        for h in range(self.H):
+            r = [0.0] * (n + g + 1)
+            mask = self.avail[h]
+            for d in range(n - 1, -1, -1):
+                take = weight[d] + r[d + g] if mask >> d & 1 and weight[d] > 0 else 0.0
+                r[d] = max(r[d + 1], take)
+            rest.append(r)
         for d in range(n):
             if not self.cap[d]:
                 continue
@@ -1120,7 +1113,7 @@ class _Engine:
             _spend(len(self.by_night[d]) // 2)
             if variant == 1:
                 cands.sort(key=lambda h: (rest[h][d] <= rest[h][d + 1] + 1e-9, load[h], rank[h]))
-            elif variant == 2:
+            else:
                 cands.sort(
                     key=lambda h: (
                         rest[h][d] <= rest[h][d + 1] + 1e-9,
@@ -1128,12 +1121,50 @@ class _Engine:
                         rank[h],
                     )
                 )
-            elif wk[d]:
-                cands.sort(key=lambda h: (load[h] * scale + wl[h]) * scale + rank[h])
-            else:
-                cands.sort(key=lambda h: (load[h] * scale - wl[h]) * scale + rank[h])
             for h in cands[: self.cap[d]]:
                 self._add(h, d)
+
+    def _least_loaded_first(self) -> None:
+        """Greedy variant 0: each night, the free households by load, then weekend load
+        (fewest first on weekend nights, most first on others), then rank.
+
+        The orders are kept sorted as the loads change (a few insertions a night)
+        instead of sorting every night's households: each order as one int, the rank
+        below ``scale`` and the weekend loads at most a month above their largest.
+        """
+        n, cap, wk, win, avail = self.n, self.cap, self.wk, self.win, self.avail
+        sched, load, wl, rank = self.sched, self.load, self.wl, self.rank
+        scale = max(self.H, max(wl, default=0) + n) + 1
+        of_rank = [0] * self.H
+        for h, r in enumerate(rank):
+            of_rank[r] = h
+
+        def weekday_key(h: int) -> int:
+            return (load[h] * scale - wl[h]) * scale + rank[h]
+
+        def weekend_key(h: int) -> int:
+            return (load[h] * scale + wl[h]) * scale + rank[h]
+
+        weekday = sorted(map(weekday_key, range(self.H)))
+        weekend = sorted(map(weekend_key, range(self.H)))
+        for d in range(n):
+            if not cap[d]:
+                continue
+            _spend(len(self.by_night[d]) // 2)
+            free, w = 1 << d, win[d]
+            chosen: list[int] = []
+            for key in weekend if wk[d] else weekday:
+                h = of_rank[key % scale]
+                if avail[h] & free and not sched[h] & w:
+                    chosen.append(h)
+                    if len(chosen) == cap[d]:
+                        break
+            for h in chosen:
+                del weekday[bisect.bisect_left(weekday, weekday_key(h))]
+                del weekend[bisect.bisect_left(weekend, weekend_key(h))]
+                self._add(h, d)
+                bisect.insort(weekday, weekday_key(h))
+                bisect.insort(weekend, weekend_key(h))
 
     def _suffix_most(self, mask: int) -> list[int]:
         """``most[t]``: the most shifts a household free from day t can serve on ``mask``."""

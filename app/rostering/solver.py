@@ -375,10 +375,20 @@ def _spend(units: int) -> None:
 # --- the LP relaxation (HiGHS) -----------------------------------------------------
 
 
-def _gap_windows(mask: int, n: int, g: int) -> list[list[int]]:
+def _days(mask: int) -> list[int]:
+    """The nights of ``mask``, in order (bit by bit: a mask holds few)."""
+    days = []
+    while mask:
+        low = mask & -mask
+        days.append(low.bit_length() - 1)
+        mask ^= low
+    return days
+
+
+def _gap_windows(mask: int, g: int) -> list[list[int]]:
     """The maximal runs of a household's available nights less than ``g`` days apart
     from the first: at most one shift in each (the others are implied)."""
-    days = [d for d in range(n) if mask >> d & 1]
+    days = _days(mask)
     found = []
     end = 0
     for i, first in enumerate(days):
@@ -419,7 +429,7 @@ class _Relaxation:
         starts = [0]
         for h, mask in enumerate(avail):
             windows_of: dict[int, list[int]] = {}
-            for window in _gap_windows(mask, n, g):
+            for window in _gap_windows(mask, g):
                 for d in window:
                     windows_of.setdefault(d, []).append(row)
                 row += 1
@@ -1914,7 +1924,7 @@ class _Engine:
                 near |= win[low.bit_length() - 1]
             if not near:
                 near = self.avail[x]
-            around = sorted({h for d in range(self.n) if near >> d & 1 for h in occ[d]} - {x})
+            around = sorted({h for d in _days(near) for h in occ[d]} - {x})
             group = [x, *rng.sample(around, min(len(around), 1 + rng.randrange(3)))]
             saved = {h: sched[h] for h in group}
             step = 1 if values[x] <= bottom else -1
@@ -1973,7 +1983,7 @@ class _Engine:
         if windows is None:
             return False
         rng = random.Random(f"{self.problem.seed}:window")
-        occ, sched, win, n = self.occ, self.sched, self.win, self.n
+        occ, sched, win = self.occ, self.sched, self.win
         for _ in range(rounds):
             if _clock() > deadline:
                 return False
@@ -1989,7 +1999,7 @@ class _Engine:
                 low = m & -m
                 m ^= low
                 near |= win[low.bit_length() - 1]
-            around = sorted({h for d in range(n) if near >> d & 1 for h in occ[d]} - {x})
+            around = sorted({h for d in _days(near) for h in occ[d]} - {x})
             group = [x, *rng.sample(around, min(len(around), 2 + rng.randrange(4)))]
             saved = {h: sched[h] for h in group}
             before = self.filled
@@ -2015,7 +2025,7 @@ class _Engine:
         night that is full, one occupant leaves for one of the nights the household
         gave up (a bipartite matching), so every load stays as it was.
         """
-        sched, avail, wk = self.sched, self.avail, self.wk
+        sched, avail = self.sched, self.avail
         wm = self.weekend_mask
         cur = self.objective()
         whi, _, wlo, _ = _extremes(self.hist_w)
@@ -2030,11 +2040,7 @@ class _Engine:
             if not 0 <= target <= count:
                 continue
             want_weekend = dirs[x] > 0
-            forced = [
-                d
-                for d in range(self.n)
-                if avail[x] >> d & 1 and not s >> d & 1 and wk[d] == want_weekend
-            ]
+            forced = _days(avail[x] & ~s & (wm if want_weekend else ~wm))
             _, _, lo, _ = _extremes(self.hist_l)
             counts = [count, count - 1] if self.load[x] - 1 >= lo else [count]
             for size in counts:
@@ -2072,8 +2078,8 @@ class _Engine:
             self.wk,
         )
         s = sched[x]
-        gone = [d for d in range(self.n) if (s & ~plan) >> d & 1]
-        full = [d for d in range(self.n) if (plan & ~s) >> d & 1 and len(occ[d]) >= cap[d]]
+        gone = _days(s & ~plan)
+        full = [d for d in _days(plan & ~s) if len(occ[d]) >= cap[d]]
         _WORK.units += self.n
         if len(full) > len(gone):
             return False
@@ -2182,7 +2188,7 @@ class _Engine:
                 if not both:
                     continue
                 # a swap is fixed by the nights it exchanges: cut only at shifts
-                cuts = [d for d in range(n) if both >> d & 1]
+                cuts = _days(both)
                 _WORK.units += n // 2 + len(cuts) * len(cuts) // 4
                 for i, t1 in enumerate(cuts):
                     for t2 in cuts[i:]:

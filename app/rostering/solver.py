@@ -38,16 +38,14 @@ How it works.  A household's shifts are a bitmask of the month's days.
    variable per available (household, night), at most one shift in any
    ``min_gap_days`` consecutive days of a household (an interval matrix, so
    each household's part is exactly the hull of its schedules), night
-   capacities.  Unfilled: its optimum (a quick max-flow in which blocks of
-   ``min_gap_days`` days hold one shift of a household settles the easy RTs
-   first).  Spread: water-filling of loads between priors and per-household
-   maxima, refined by asking the LP, window by window, for a fractional roster
-   with the optimal fill and loads in the window.  Weekend spread: for each
-   window of loads and of weekend loads, each household keeps the shift counts
-   whose exact range of weekend nights (its own schedules, by DP) meets the
-   weekend window; those counts must add up to the (proved) optimal fill, as
-   ranges and then in the LP.  When the figures equal the bounds, the roster
-   is proved optimal.
+   capacities.  Unfilled: its optimum.  Spread: water-filling of loads between
+   priors and per-household maxima, refined by asking the LP, window by window,
+   for a fractional roster with the optimal fill and loads in the window.
+   Weekend spread: for each window of loads and of weekend loads, each household
+   keeps the shift counts whose exact range of weekend nights (its own
+   schedules, by DP) meets the weekend window; those counts must add up to the
+   (proved) optimal fill, as ranges and then in the LP.  When the figures equal
+   the bounds, the roster is proved optimal.
 5. Budget.  The search reads its time off a work clock (``_Work``): units of
    work counted where it is done, each under a microsecond on the benchmark's
    machine.  A run cut short by the budget stops at the same step on any
@@ -64,7 +62,6 @@ import random
 import re
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -686,74 +683,6 @@ class _Relaxation:
         )
         _spend(len(self.cols))
         return {key: float(values[j]) for j, key in enumerate(self.cols) if values[j] > 1e-6}
-
-
-# --- max-flow (Dinic), for the relaxations -------------------------------------
-
-
-class _Flow:
-    def __init__(self, size: int) -> None:
-        self.adj: list[list[int]] = [[] for _ in range(size)]
-        self.to: list[int] = []
-        self.cap: list[int] = []
-
-    def add(self, u: int, v: int, cap: int) -> None:
-        self.adj[u].append(len(self.to))
-        self.to.append(v)
-        self.cap.append(cap)
-        self.adj[v].append(len(self.to))
-        self.to.append(u)
-        self.cap.append(0)
-
-    def max_flow(self, s: int, t: int, limit: int) -> int:
-        adj, to, cap = self.adj, self.to, self.cap
-        total = 0
-        _spend(len(to) // 3)  # building the network
-        while total < limit:
-            _spend(len(to) // 3)
-            level = [-1] * len(adj)
-            level[s] = 0
-            queue = deque([s])
-            while queue:
-                u = queue.popleft()
-                for e in adj[u]:
-                    if cap[e] > 0 and level[to[e]] < 0:
-                        level[to[e]] = level[u] + 1
-                        queue.append(to[e])
-            if level[t] < 0:
-                break
-            ptr = [0] * len(adj)
-            while total < limit:
-                # iterative DFS for one augmenting path in the level graph
-                path: list[int] = []
-                u = s
-                while u != t:
-                    edges = adj[u]
-                    while ptr[u] < len(edges):
-                        e = edges[ptr[u]]
-                        if cap[e] > 0 and level[to[e]] == level[u] + 1:
-                            break
-                        ptr[u] += 1
-                    if ptr[u] == len(edges):
-                        if not path:
-                            break
-                        level[u] = -1
-                        e = path.pop()
-                        u = to[e ^ 1]
-                        ptr[u] += 1
-                        continue
-                    e = edges[ptr[u]]
-                    path.append(e)
-                    u = to[e]
-                if u != t:
-                    break
-                push = min(min(cap[e] for e in path), limit - total)
-                _spend(2 * len(path))
-                for e in path:
-                    cap[e] -= push
-                    cap[e ^ 1] += push
-                total += push
-        return total
 
 
 def _most_shifts(mask: int, g: int) -> int:
@@ -2327,44 +2256,9 @@ class _Engine:
         self._plans.clear()
 
     def filled_upper_bound(self, caps: list[int]) -> int:
-        """An upper bound on the places any valid roster fills: the block relaxation
-        aligned at the month's first day (a max-flow) and the trivial one."""
-        best = min(sum(min(self.cap[d], len(self.by_night[d])) for d in range(self.n)), sum(caps))
-        if self.filled >= best:
-            return best
-        return min(best, self._block_flow(caps, best))
-
-    def _block_flow(self, caps: list[int], limit: int) -> int:
-        """Most shifts of the block relaxation (a max-flow): source -> household (at most
-        its own most) -> (household, block of g days from the 1st) -> night -> sink."""
-        g, n = self.g, self.n
-        blocks = [(start, min(n, start + g)) for start in range(0, n, g)]
-        source, sink = 0, 1
-        night0 = 2
-        hh0 = night0 + n
-        nxt = hh0 + self.H
-        edges: list[tuple[int, int, int]] = []
-        for h in range(self.H):
-            edges.append((source, hh0 + h, caps[h]))
-            mask = self.avail[h]
-            for a, b in blocks:
-                days = [d for d in range(a, b) if mask >> d & 1]
-                if not days:
-                    continue
-                if len(days) == 1:
-                    edges.append((hh0 + h, night0 + days[0], 1))
-                    continue
-                edges.append((hh0 + h, nxt, 1))
-                for d in days:
-                    edges.append((nxt, night0 + d, 1))
-                nxt += 1
-        for d in range(n):
-            if self.cap[d]:
-                edges.append((night0 + d, sink, self.cap[d]))
-        flow = _Flow(nxt)
-        for u, v, c in edges:
-            flow.add(u, v, c)
-        return flow.max_flow(source, sink, limit)
+        """An upper bound on the places any valid roster fills: no night more than its
+        team or the households free on it, no household more than its most shifts."""
+        return min(sum(min(self.cap[d], len(self.by_night[d])) for d in range(self.n)), sum(caps))
 
     def refine_spread_bound(
         self, bound: int, ours: int, total: int, caps: list[int], deadline: float
@@ -2462,12 +2356,14 @@ def _construct(
     if eng.filled >= eng.places:
         return eng, caps, eng.places, None
     eng.fill(deadline, replan=False)
-    # the block relaxation first (a max-flow); the LP, often sharper, if it is not met
+    # the trivial bound first; the LP's, where the roster does not meet it (a block
+    # relaxation by max-flow between them settled a fifth of those RTs, and cost more
+    # on the others than the LP it saved on these)
     filled_ub = eng.filled_upper_bound(caps)
     price: list[float] | None = None
     if eng.filled < filled_ub:
         relaxed = eng.relaxation().fill()
-        # None only past the wall limit, where the search ends: the block flow bounds it
+        # None only past the wall limit, where the search ends: the trivial bound holds
         value, price = relaxed if relaxed is not None else (float(filled_ub), [0.0] * eng.n)
         filled_ub = min(filled_ub, int(value + 1e-6))
 

@@ -401,6 +401,28 @@ def _gap_windows(mask: int, g: int) -> list[list[int]]:
 _Check = tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...] | None, int]
 
 
+def _refuted(
+    rays: numpy.ndarray,
+    fixed: numpy.ndarray,
+    top: numpy.ndarray,
+    lower: numpy.ndarray,
+    upper: numpy.ndarray,
+) -> numpy.ndarray:
+    """Which certificates (rows of ``rays``, multipliers of the rows whose bounds are
+    ``lower``/``upper``; ``fixed``, ``top`` as ``_Relaxation`` keeps them) refute those
+    bounds: the least y.Ax the rows allow exceeds the most the columns allow."""
+    pos, neg = rays > 0, rays < 0
+    unbounded = ((pos & numpy.isinf(lower)) | (neg & numpy.isinf(upper))).any(axis=1)
+    least = fixed + (
+        numpy.where(pos, rays * numpy.where(numpy.isinf(lower), 0.0, lower), 0.0)
+        + numpy.where(neg, rays * numpy.where(numpy.isinf(upper), 0.0, upper), 0.0)
+    ).sum(axis=1)
+    # far above the rounding of these sums, far below the integral data's steps
+    margin = 1e-6 * (1.0 + numpy.abs(least) + numpy.abs(top))
+    refuted: numpy.ndarray = ~unbounded & (top < least - margin)
+    return refuted
+
+
 class _Relaxation:
     """The roster's LP relaxation, solved by HiGHS: the strongest of the bounds.
 
@@ -465,6 +487,8 @@ class _Relaxation:
         lp.a_matrix_.start_ = numpy.array(starts, dtype=numpy.int32)
         lp.a_matrix_.index_ = numpy.array(index, dtype=numpy.int32)
         lp.a_matrix_.value_ = values
+        self.matrix = (numpy.array(starts[:-1]), numpy.array(index), values)
+        self.caps = numpy.array(cap, dtype=float)
         solver = highspy._core._Highs()  # the plain core: highspy.Highs() prints a banner
         solver.setOptionValue("output_flag", False)
         solver.setOptionValue("threads", 1)
@@ -482,6 +506,12 @@ class _Relaxation:
         self.unrefuted: set[tuple[int, int, int]] = set()
         # the checks ``feasible`` refuted: the bounds and the dives ask some again
         self.refuted: set[_Check] = set()
+        # Farkas certificates of the checks HiGHS refuted (see _refutes): per
+        # certificate its multipliers of the household rows and the row of all
+        # shifts, the part of its bound the other rows fix, and its bound on the shifts
+        self.rays = numpy.zeros((0, 2 * hcount + 1))
+        self.ray_fixed = numpy.zeros(0)
+        self.ray_top = numpy.zeros(0)
         # the shares of the last dive's last solve (see dive, shares)
         self.dived: numpy.ndarray | None = None
 
@@ -553,11 +583,57 @@ class _Relaxation:
         if weekend is not None:
             for h, (lo, hi) in enumerate(weekend):
                 lower[hcount + h], upper[hcount + h] = lo, hi
-        self._set_rows(lower, upper)
-        if self._run() != highspy.HighsModelStatus.kInfeasible:
-            return True
+        if not self._refutes(lower, upper):
+            self._set_rows(lower, upper)
+            if self._run() != highspy.HighsModelStatus.kInfeasible:
+                return True
+            self._keep_ray(lower, upper)
         self.refuted.add(key)
         return False
+
+    # A Farkas certificate: multipliers y of the rows such that, for every x in the
+    # columns' bounds, y.Ax <= top (each column at the bound its coefficient in y.A
+    # favours), while the rows' bounds force y.Ax >= bound (each row at the bound its
+    # multiplier favours).  Where bound > top, nothing fits.  This holds for any y,
+    # so a certificate of one refuted check refutes another whenever its arithmetic
+    # says so: neighbouring windows of loads often fail for the same reason (on tight
+    # RTs, two refutations in three need no solve).  The checks differ only in the
+    # household rows and the row of all shifts, and ``feasible`` is never asked with
+    # a column fixed (the dives undo their fixes), so the rest is computed once.
+
+    def _refutes(self, lower: numpy.ndarray, upper: numpy.ndarray) -> bool:
+        """Does a kept certificate refute the rows' bounds ``lower``/``upper``?"""
+        if not len(self.rays):
+            return False
+        _spend(len(self.rays) * len(lower) // 8)
+        return bool(_refuted(self.rays, self.ray_fixed, self.ray_top, lower, upper).any())
+
+    def _keep_ray(self, lower: numpy.ndarray, upper: numpy.ndarray) -> None:
+        """Keep HiGHS's certificate of the check just refuted (rows' bounds
+        ``lower``/``upper``), if it refutes it on this arithmetic too."""
+        _, found, ray = self.solver.getDualRay()  # type: ignore[attr-defined]
+        if not found:
+            return
+        starts, index, values = self.matrix
+        n, ncol = self.n, self.ncol
+        end = n + len(lower)  # the household rows and the row of all shifts
+        _spend(len(index) // 8)
+        for sign in (1.0, -1.0):
+            y = sign * numpy.asarray(ray, dtype=float)
+            y[numpy.abs(y) < 1e-9] = 0.0
+            # the other rows, the nights (at most cap) and the gap windows (at most
+            # one), bound y.Ax from below only through negative multipliers
+            if (y[:n] > 0).any() or (y[end:] > 0).any():
+                continue
+            fixed = float(y[:n] @ self.caps + y[end:].sum())
+            column = numpy.add.reduceat(y[index] * values, starts)[:ncol]
+            top = float(numpy.maximum(column, 0.0).sum())
+            mine = y[n:end]
+            if _refuted(mine[None, :], numpy.array([fixed]), numpy.array([top]), lower, upper)[0]:
+                self.rays = numpy.vstack((self.rays, mine))
+                self.ray_fixed = numpy.append(self.ray_fixed, fixed)
+                self.ray_top = numpy.append(self.ray_top, top)
+                return
 
     def within(
         self,

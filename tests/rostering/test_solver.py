@@ -265,6 +265,51 @@ def test_the_lp_time_limit_counts_only_the_wall_time_left() -> None:
         solver._WORK.forget()
 
 
+def test_a_kept_certificate_refutes_only_what_the_lp_refutes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The checks of whole solves of tight and crowded RTs, asked again of a fresh LP:
+    # each first of the kept Farkas certificates, then of HiGHS.  A check a
+    # certificate refutes must be one HiGHS refutes (a bound would be wrong
+    # otherwise), and the certificates must spare solves.
+    from app.rostering import solver
+
+    checks: list[tuple[Any, Any, int]] = []
+    feasible = solver._Relaxation.feasible
+
+    def recording(self: Any, counts: Any, weekend: Any, total: int) -> bool:
+        checks.append((counts, weekend, total))
+        return feasible(self, counts, weekend, total)
+
+    spared = 0
+    for case in [c for family in (*TIGHT, "crowded") for c in _cases(family)]:
+        problem = parse_problem(case["problem"])
+        checks.clear()
+        with monkeypatch.context() as patched:
+            patched.setattr(solver._Relaxation, "feasible", recording)
+            solve(problem)
+        solver._WORK.start(float("inf"))
+        try:
+            relaxation = solver._Engine(problem).relaxation()
+            relaxation.fill()
+            for counts, weekend, total in checks:
+                lower, upper = relaxation._free_rows(total)
+                for h, (lo, hi) in enumerate(counts):
+                    lower[h], upper[h] = lo, hi
+                for h, (lo, hi) in enumerate(weekend or ()):
+                    lower[relaxation.hcount + h], upper[relaxation.hcount + h] = lo, hi
+                kept = relaxation._refutes(lower, upper)
+                relaxation._set_rows(lower, upper)
+                refuted = relaxation._run() == solver.highspy.HighsModelStatus.kInfeasible
+                assert refuted or not kept
+                if refuted and not kept:
+                    relaxation._keep_ray(lower, upper)
+                spared += kept
+        finally:
+            solver._WORK.forget()
+    assert spared >= 5
+
+
 def test_places_are_never_left_empty_to_level_loads() -> None:
     # One household far behind the other: filling every night widens the spread,
     # yet filling comes first.

@@ -382,6 +382,15 @@ def _days(mask: int) -> list[int]:
     return days
 
 
+def _clash(outside: int, inside: int, win: list[int]) -> bool:
+    """Does a shift of ``outside`` fall within the gap of one of ``inside``, a run's
+    shifts with none of ``outside`` between them?  Only the run's first and last can."""
+    if not inside:
+        return False
+    first, last = (inside & -inside).bit_length() - 1, inside.bit_length() - 1
+    return bool(outside & (win[first] | win[last]))
+
+
 def _gap_windows(mask: int, g: int) -> list[list[int]]:
     """The maximal runs of a household's available nights less than ``g`` days apart
     from the first: at most one shift in each (the others are implied)."""
@@ -2151,19 +2160,6 @@ class _Engine:
             return None
         return chosen
 
-    def _mask_valid(self, h: int, mask: int) -> bool:
-        _WORK.units += 3
-        if mask & ~self.avail[h]:
-            return False
-        win = self.win
-        m = mask
-        while m:
-            low = m & -m
-            if mask & win[low.bit_length() - 1] != low:
-                return False
-            m ^= low
-        return True
-
     def segment_swaps(self, weekend: bool, deadline: float) -> bool:
         """Two households exchange their shifts on a run of consecutive nights.
 
@@ -2209,9 +2205,15 @@ class _Engine:
                             delta = ys.bit_count() - xs.bit_count()
                         if delta == 0 or (delta > 0) == down:
                             continue
-                        nx, ny = sx ^ xs | ys, sy ^ ys | xs
-                        if not (self._mask_valid(x, nx) and self._mask_valid(y, ny)):
+                        # each keeps its own shifts outside the run, valid among
+                        # themselves as the other's inside it: only the ends can clash
+                        _WORK.units += 3
+                        if _clash(sx & ~seg, ys, self.win):
                             continue
+                        _WORK.units += 3
+                        if _clash(sy & ~seg, xs, self.win):
+                            continue
+                        nx, ny = sx ^ xs | ys, sy ^ ys | xs
                         changes = {x: nx, y: ny}
                         new = self._objective_after(self._deltas(changes))
                         if weekend:

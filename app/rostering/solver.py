@@ -497,7 +497,7 @@ class _Relaxation:
         lp.a_matrix_.index_ = numpy.array(index, dtype=numpy.int32)
         lp.a_matrix_.value_ = values
         self.matrix = (numpy.array(starts[:-1]), numpy.array(index), values)
-        self.caps = numpy.array(cap, dtype=float)
+        self.night_caps = numpy.array(cap, dtype=float)
         solver = highspy._core._Highs()  # the plain core: highspy.Highs() prints a banner
         solver.setOptionValue("output_flag", False)
         solver.setOptionValue("threads", 1)
@@ -517,7 +517,8 @@ class _Relaxation:
         self.refuted: set[_Check] = set()
         # Farkas certificates of the checks HiGHS refuted (see _refutes): per
         # certificate its multipliers of the household rows and the row of all
-        # shifts, the part of its bound the other rows fix, and its bound on the shifts
+        # shifts, the part of its least y.Ax that the other rows fix, and the most
+        # y.Ax the columns allow
         self.rays = numpy.zeros((0, 2 * hcount + 1))
         self.ray_fixed = numpy.zeros(0)
         self.ray_top = numpy.zeros(0)
@@ -607,8 +608,9 @@ class _Relaxation:
     # so a certificate of one refuted check refutes another whenever its arithmetic
     # says so: neighbouring windows of loads often fail for the same reason (on tight
     # RTs, two refutations in three need no solve).  The checks differ only in the
-    # household rows and the row of all shifts, and ``feasible`` is never asked with
-    # a column fixed (the dives undo their fixes), so the rest is computed once.
+    # household rows and the row of all shifts, and when ``feasible`` asks, every
+    # column is in [0, 1] and the floors at 0 (the dives and ``within`` put back what
+    # they change), so the rest is computed once.
 
     def _refutes(self, lower: numpy.ndarray, upper: numpy.ndarray) -> bool:
         """Does a kept certificate refute the rows' bounds ``lower``/``upper``?"""
@@ -619,7 +621,11 @@ class _Relaxation:
 
     def _keep_ray(self, lower: numpy.ndarray, upper: numpy.ndarray) -> None:
         """Keep HiGHS's certificate of the check just refuted (rows' bounds
-        ``lower``/``upper``), if it refutes it on this arithmetic too."""
+        ``lower``/``upper``), if it refutes it on this arithmetic too.  Not after the
+        primal simplex (the first solve of a tight RT's LP): HiGHS then has no ray, and
+        asking for one solves the LP again, off the work clock."""
+        if self.strategy != 1:
+            return
         _, found, ray = self.solver.getDualRay()  # type: ignore[attr-defined]
         if not found:
             return
@@ -634,7 +640,7 @@ class _Relaxation:
             # one), bound y.Ax from below only through negative multipliers
             if (y[:n] > 0).any() or (y[end:] > 0).any():
                 continue
-            fixed = float(y[:n] @ self.caps + y[end:].sum())
+            fixed = float(y[:n] @ self.night_caps + y[end:].sum())
             column = numpy.add.reduceat(y[index] * values, starts)[:ncol]
             top = float(numpy.maximum(column, 0.0).sum())
             mine = y[n:end]

@@ -586,13 +586,7 @@ class _Relaxation:
         _spend(len(counts))
         if key in self.refuted:
             return False
-        hcount = self.hcount
-        lower, upper = self._free_rows(total)
-        for h, (lo, hi) in enumerate(counts):
-            lower[h], upper[h] = lo, hi
-        if weekend is not None:
-            for h, (lo, hi) in enumerate(weekend):
-                lower[hcount + h], upper[hcount + h] = lo, hi
+        lower, upper = self.check_rows(counts, weekend, total)
         if not self._refutes(lower, upper):
             self._set_rows(lower, upper)
             if self._run() != highspy.HighsModelStatus.kInfeasible:
@@ -600,6 +594,21 @@ class _Relaxation:
             self._keep_ray(lower, upper)
         self.refuted.add(key)
         return False
+
+    def check_rows(
+        self,
+        counts: list[tuple[int, int]],
+        weekend: list[tuple[int, int]] | None,
+        total: int,
+    ) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """The bounds of the household rows (shifts, then weekend shifts; free where
+        not asked) and of the row of all shifts, for the check ``feasible`` asks."""
+        lower, upper = self._free_rows(total)
+        for h, (lo, hi) in enumerate(counts):
+            lower[h], upper[h] = lo, hi
+        for h, (lo, hi) in enumerate(weekend or ()):
+            lower[self.hcount + h], upper[self.hcount + h] = lo, hi
+        return lower, upper
 
     # A Farkas certificate: multipliers y of the rows such that, for every x in the
     # columns' bounds, y.Ax <= top (each column at the bound its coefficient in y.A

@@ -293,11 +293,7 @@ def test_a_kept_certificate_refutes_only_what_the_lp_refutes(
             relaxation = solver._Engine(problem).relaxation()
             relaxation.fill()
             for counts, weekend, total in checks:
-                lower, upper = relaxation._free_rows(total)
-                for h, (lo, hi) in enumerate(counts):
-                    lower[h], upper[h] = lo, hi
-                for h, (lo, hi) in enumerate(weekend or ()):
-                    lower[relaxation.hcount + h], upper[relaxation.hcount + h] = lo, hi
+                lower, upper = relaxation.check_rows(counts, weekend, total)
                 kept = relaxation._refutes(lower, upper)
                 relaxation._set_rows(lower, upper)
                 refuted = relaxation._run() == solver.highspy.HighsModelStatus.kInfeasible

@@ -909,8 +909,7 @@ def _weekend_bound(
         return start
     reach = eng.weekend_reach()
     prior_w = eng.prior_w
-    weekday_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if not eng.wk[d])
-    weekend_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if eng.wk[d])
+    weekday_room, weekend_room = eng.room()
     w_lo = sum(prior_w) + max(0, filled - weekday_room)
     w_hi = sum(prior_w) + weekend_room
     checked: set[tuple[tuple[int, int, int, int], ...]] = set()
@@ -2355,10 +2354,18 @@ class _Engine:
         self._replans.clear()
         self._plans.clear()
 
+    def room(self) -> tuple[int, int]:
+        """The most places any roster fills on weekday nights and on weekend nights: no
+        night more than its team or the households free on it."""
+        room = [0, 0]
+        for d in range(self.n):
+            room[self.wk[d]] += min(self.cap[d], len(self.by_night[d]))
+        return room[0], room[1]
+
     def filled_upper_bound(self, caps: list[int]) -> int:
-        """An upper bound on the places any valid roster fills: no night more than its
-        team or the households free on it, no household more than its most shifts."""
-        return min(sum(min(self.cap[d], len(self.by_night[d])) for d in range(self.n)), sum(caps))
+        """An upper bound on the places any valid roster fills: ``room`` on the nights,
+        no household more than its most shifts."""
+        return min(sum(self.room()), sum(caps))
 
     def refine_spread_bound(
         self, bound: int, ours: int, total: int, caps: list[int], deadline: float
@@ -2644,8 +2651,7 @@ def _bounds(
     if _WORK.weekend_caps is None:
         _WORK.weekend_caps = [_most_shifts(m & eng.weekend_mask, eng.g) for m in eng.avail]
     weekend_caps = _WORK.weekend_caps
-    weekday_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if not eng.wk[d])
-    weekend_room = sum(min(eng.cap[d], len(eng.by_night[d])) for d in range(eng.n) if eng.wk[d])
+    weekday_room, weekend_room = eng.room()
     weekend_lb = _spread_bound(
         eng.prior_w, weekend_caps, max(0, eng.filled - weekday_room), weekend_room
     )

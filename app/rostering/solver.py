@@ -369,7 +369,7 @@ def _spend(units: int) -> None:
     _WORK.units += units
 
 
-# --- the LP relaxation (HiGHS) -----------------------------------------------------
+# --- one household's schedules (bitmasks of the month's nights) -----------------
 
 
 def _days(mask: int) -> list[int]:
@@ -389,6 +389,45 @@ def _clash(outside: int, inside: int, win: list[int]) -> bool:
         return False
     first, last = (inside & -inside).bit_length() - 1, inside.bit_length() - 1
     return bool(outside & (win[first] | win[last]))
+
+
+def _most_shifts(mask: int, g: int) -> int:
+    """The most shifts ``g`` days apart on the nights of ``mask``: the earliest night,
+    then the earliest ``g`` days on, and so on (bit by bit)."""
+    count = 0
+    while mask:
+        count += 1
+        mask &= -((mask & -mask) << g)  # drop the nights before g days on
+    return count
+
+
+def _weekend_range(mask: int, n: int, g: int, weekend_mask: int) -> list[tuple[int, int]]:
+    """For each count c of valid schedules on ``mask`` (shifts ``g`` days apart), the
+    fewest and most weekend nights among them.
+
+    A DP from the month's end over the sets of (count, weekend nights) pairs the
+    schedules from each day on reach, each set a bitset (bit c * stride + w): a day
+    adds to the set of the next day that of g days on, shifted one count up (and
+    one weekend night, on a weekend night).  No count below the most is empty
+    (drop a shift and a schedule stays valid), so the table has no gaps.
+    """
+    stride = n + 1  # more weekend nights than any schedule has
+    rows = [1] * (n + g)  # past the month's end: no shift, no weekend night
+    for i in range(n - 1, -1, -1):
+        if mask >> i & 1:
+            rows[i] = rows[i + 1] | rows[i + g] << (stride + (weekend_mask >> i & 1))
+        else:
+            rows[i] = rows[i + 1]
+    reached, count_bits = rows[0], (1 << stride) - 1
+    table = []
+    while reached:
+        weekends = reached & count_bits
+        table.append(((weekends & -weekends).bit_length() - 1, weekends.bit_length() - 1))
+        reached >>= stride
+    return table
+
+
+# --- the LP relaxation (HiGHS) -----------------------------------------------------
 
 
 def _gap_windows(mask: int, g: int) -> list[list[int]]:
@@ -783,42 +822,6 @@ class _Relaxation:
         )
         _spend(len(self.cols))
         return {key: float(values[j]) for j, key in enumerate(self.cols) if values[j] > 1e-6}
-
-
-def _most_shifts(mask: int, g: int) -> int:
-    """The most shifts ``g`` days apart on the nights of ``mask``: the earliest night,
-    then the earliest ``g`` days on, and so on (bit by bit)."""
-    count = 0
-    while mask:
-        count += 1
-        mask &= -((mask & -mask) << g)  # drop the nights before g days on
-    return count
-
-
-def _weekend_range(mask: int, n: int, g: int, weekend_mask: int) -> list[tuple[int, int]]:
-    """For each count c of valid schedules on ``mask`` (shifts ``g`` days apart), the
-    fewest and most weekend nights among them.
-
-    A DP from the month's end over the sets of (count, weekend nights) pairs the
-    schedules from each day on reach, each set a bitset (bit c * stride + w): a day
-    adds to the set of the next day that of g days on, shifted one count up (and
-    one weekend night, on a weekend night).  No count below the most is empty
-    (drop a shift and a schedule stays valid), so the table has no gaps.
-    """
-    stride = n + 1  # more weekend nights than any schedule has
-    rows = [1] * (n + g)  # past the month's end: no shift, no weekend night
-    for i in range(n - 1, -1, -1):
-        if mask >> i & 1:
-            rows[i] = rows[i + 1] | rows[i + g] << (stride + (weekend_mask >> i & 1))
-        else:
-            rows[i] = rows[i + 1]
-    reached, count_bits = rows[0], (1 << stride) - 1
-    table = []
-    while reached:
-        weekends = reached & count_bits
-        table.append(((weekends & -weekends).bit_length() - 1, weekends.bit_length() - 1))
-        reached >>= stride
-    return table
 
 
 # --- the engine ------------------------------------------------------------------

@@ -840,6 +840,9 @@ _DIVE_ROUNDS = 6
 # from the rounding, which lands instead (uniform-55-35, crowded-77-22 and
 # crowded-88-22 optimal at 5, none lost).
 _DIVE_ROOM = 5
+# the first local search's share of the budget, before the LP's dives: where it stalls,
+# a full round of its moves that finds nothing costs more than the dives that land
+_FIRST_SEARCH = 0.05
 _WITHIN_ITERATIONS = 200
 # with the weekend floor too: the dives ask at every level, and most are left open
 _WITHIN_WEEKEND_ITERATIONS = 60
@@ -2875,12 +2878,17 @@ def _solve(problem: Problem, time_budget_s: float) -> Solution:
     lp = _WORK.relaxation is not None
     bounds = _bounds(best, caps, filled_ub, started + 0.15 * time_budget_s, known, lp=lp)
     # a short local search settles most RTs; the LP bounds may then end the search
-    _improve(best, filled_ub, bounds, _share(deadline, 0.2))
+    _improve(best, filled_ub, bounds, _share(deadline, _FIRST_SEARCH if lp else 0.2))
     bounds = _bounds(best, caps, filled_ub, _share(deadline, 0.15), known)
     if best.figures() != bounds:
         # where it stalls, dives from the LP at the windows the bounds leave open
+        searched = best
         best = _dived(problem, best, caps, filled_ub, bounds, deadline, known)
         bounds = _bounds(best, caps, filled_ub, _share(deadline, 0.15), known)
+        if best is searched and best.figures() != bounds:
+            # no dive did better: the local search goes on where it stopped
+            _improve(best, filled_ub, bounds, _share(deadline, 0.2))
+            bounds = _bounds(best, caps, filled_ub, _share(deadline, 0.15), known)
     # other starts, then rosters built toward the windows the bounds leave open
     restarts = _share(deadline, 0.7)
     for start in range(1, _STARTS):

@@ -430,20 +430,53 @@ def _weekend_range(mask: int, n: int, g: int, weekend_mask: int) -> list[tuple[i
 # --- the LP relaxation (HiGHS) -----------------------------------------------------
 
 
-def _gap_windows(mask: int, g: int) -> list[list[int]]:
-    """The maximal runs of a household's available nights less than ``g`` days apart
-    from the first: at most one shift in each (the others are implied)."""
-    days = _days(mask)
-    found = []
-    end = 0
-    for i, first in enumerate(days):
-        end = max(end, i)
-        while end + 1 < len(days) and days[end + 1] - first < g:
-            end += 1
-        # the window from the previous night covers this one's when it reaches as far
-        if end > i and not (i and days[i - 1] + g > days[end]):
-            found.append(days[i : end + 1])
-    return found
+def _columns(
+    avail: list[int], n: int, g: int, weekend: int
+) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray, numpy.ndarray, int]:
+    """The LP's columns, one per available (household, night) by household then night,
+    and their rows (see ``_Relaxation``): households, nights, starts and row indices
+    of the column-wise matrix (all ones), and the number of rows.
+
+    A column's rows: its night, its household's shifts, all shifts, its household's
+    weekend shifts (on a weekend night), then the gap windows holding it.  A gap
+    window is a maximal run of a household's available nights less than ``g`` days
+    apart from its first, the next window starting a night later and ending later
+    (a window the previous one covers is left out): at most one shift in each.
+    """
+    hcount = len(avail)
+    free = (numpy.array(avail, dtype=numpy.int64)[:, None] >> numpy.arange(n)) & 1
+    hs, ds = numpy.nonzero(free)
+    ncol = len(hs)
+    total_row = n + 2 * hcount
+    col = numpy.arange(ncol)
+    # each column's window ends at the household's last column less than g days on
+    key = hs * (n + g + 1) + ds
+    end = numpy.searchsorted(key, key + g) - 1
+    # the window from the household's previous night covers it when it reaches as far
+    covered = numpy.zeros(ncol, dtype=bool)
+    covered[1:] = (hs[1:] == hs[:-1]) & (ds[:-1] + g > ds[end[1:]])
+    kept = (end > col) & ~covered
+    # the windows holding a column: those from the first not ending before it to the
+    # last starting at or before it (both ends rise)
+    high = numpy.cumsum(kept)
+    low = numpy.searchsorted(end[kept], col)
+    held = high - low
+    wk = (weekend >> ds) & 1
+    starts = numpy.zeros(ncol + 1, dtype=numpy.int64)
+    numpy.cumsum(3 + wk + held, out=starts[1:])
+    index = numpy.empty(starts[-1], dtype=numpy.int64)
+    first = starts[:-1]
+    index[first] = ds
+    index[first + 1] = n + hs
+    index[first + 2] = total_row
+    on_weekend = numpy.flatnonzero(wk)
+    index[first[on_weekend] + 3] = n + hcount + hs[on_weekend]
+    owner = numpy.repeat(col, held)
+    offset = numpy.zeros(ncol, dtype=numpy.int64)
+    numpy.cumsum(held[:-1], out=offset[1:])
+    nth = numpy.arange(len(owner)) - offset[owner]
+    index[first[owner] + 3 + wk[owner] + nth] = total_row + 1 + low[owner] + nth
+    return hs, ds, starts, index, total_row + 1 + int(kept.sum())
 
 
 _Check = tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...] | None, int]
@@ -488,31 +521,15 @@ class _Relaxation:
     def __init__(self, avail: list[int], n: int, g: int, cap: list[int], weekend: int) -> None:
         hcount = len(avail)
         self.n, self.hcount = n, hcount
-        self.cols: list[tuple[int, int]] = []  # (household, night) of each variable
         # rows: nights, then per household its shifts and weekend shifts, all shifts, windows
         total_row = n + 2 * hcount
-        row = total_row + 1
-        index: list[int] = []
-        starts = [0]
-        for h, mask in enumerate(avail):
-            windows_of: dict[int, list[int]] = {}
-            for window in _gap_windows(mask, g):
-                for d in window:
-                    windows_of.setdefault(d, []).append(row)
-                row += 1
-            for d in range(n):
-                if mask >> d & 1:
-                    self.cols.append((h, d))
-                    index += (d, n + h, total_row)
-                    if weekend >> d & 1:
-                        index.append(n + hcount + h)
-                    index += windows_of.get(d, ())
-                    starts.append(len(index))
-        ncol = len(starts) - 1
+        hs, ds, col_starts, col_index, row = _columns(avail, n, g, weekend)
+        self.cols: list[tuple[int, int]] = list(zip(hs.tolist(), ds.tolist(), strict=True))
+        ncol = len(self.cols)
         # the floors of the loads and of the weekend loads: -1 in every household's
         # row of shifts, and of weekend shifts
-        index += range(n, n + 2 * hcount)
-        starts += [len(index) - hcount, len(index)]
+        index = numpy.append(col_index, numpy.arange(n, n + 2 * hcount))
+        starts = numpy.append(col_starts, [len(index) - hcount, len(index)])
         values = numpy.ones(len(index))
         values[len(values) - 2 * hcount :] = -1.0
         self.ncol, self.nrow = ncol, row
@@ -532,10 +549,10 @@ class _Relaxation:
         lp.row_lower_ = lower
         lp.row_upper_ = upper
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = numpy.array(starts, dtype=numpy.int32)
-        lp.a_matrix_.index_ = numpy.array(index, dtype=numpy.int32)
+        lp.a_matrix_.start_ = starts.astype(numpy.int32)
+        lp.a_matrix_.index_ = index.astype(numpy.int32)
         lp.a_matrix_.value_ = values
-        self.matrix = (numpy.array(starts[:-1]), numpy.array(index), values)
+        self.matrix = (starts[:-1], index, values)
         self.night_caps = numpy.array(cap, dtype=float)
         solver = highspy._core._Highs()  # the plain core: highspy.Highs() prints a banner
         solver.setOptionValue("output_flag", False)

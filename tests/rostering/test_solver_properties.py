@@ -205,3 +205,40 @@ def test_the_weekend_range_and_most_shifts_are_those_of_every_schedule(
         (min(reach[c]), max(reach[c])) for c in range(len(reach))
     ]
     assert _most_shifts(mask, g) == max(reach)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(1, 12),
+    st.integers(1, 6),
+    st.lists(st.integers(0, (1 << 12) - 1), min_size=1, max_size=3),
+    st.integers(0, (1 << 12) - 1),
+)
+def test_the_lp_columns_hold_exactly_the_schedules_g_days_apart(
+    n: int, g: int, masks: list[int], weekend: int
+) -> None:
+    # _columns' rows against every subset of each household's free days: its gap
+    # windows allow a subset exactly when its shifts lie g days apart; and each
+    # column's other rows are its night, its household's shifts (and weekend
+    # shifts on a weekend night) and all shifts
+    from app.rostering.solver import _columns
+
+    masks = [m & ((1 << n) - 1) for m in masks]
+    hcount = len(masks)
+    hs, ds, starts, index, nrow = _columns(masks, n, g, weekend)
+    cols = list(zip(hs.tolist(), ds.tolist(), strict=True))
+    assert cols == [(h, d) for h, m in enumerate(masks) for d in range(n) if m >> d & 1]
+    rows = [index[starts[j] : starts[j + 1]].tolist() for j in range(len(cols))]
+    first_window = n + 2 * hcount + 1
+    for (h, d), col_rows in zip(cols, rows, strict=True):
+        fixed = [d, n + h, n + 2 * hcount] + ([n + hcount + h] if weekend >> d & 1 else [])
+        assert col_rows[: len(fixed)] == fixed
+        assert all(first_window <= r < nrow for r in col_rows[len(fixed) :])
+    for h in range(hcount):
+        mine = [j for j, (c, _) in enumerate(cols) if c == h]
+        for size in range(len(mine) + 1):
+            for chosen in itertools.combinations(mine, size):
+                days = [cols[j][1] for j in chosen]
+                apart = all(b - a >= g for a, b in itertools.pairwise(days))
+                windows = [r for j in chosen for r in rows[j] if r >= first_window]
+                assert apart == (len(windows) == len(set(windows)))

@@ -781,8 +781,9 @@ class _Relaxation:
         largest ones, one per household and a quarter of the split, are fixed to
         whole shifts and the LP re-solved from its basis; if the LP refutes the
         batch, the largest alone, and if it refutes that too, its opposite.  The
-        dive fails when even that is refuted, after ``steps`` rounds, or past
-        ``deadline``.  Every fix is undone on the way out.
+        dive fails when even that is refuted, when the solve of its ``steps + 1``-th
+        round is still fractional, or past ``deadline``.  Every fix is undone on the
+        way out.
         """
         solver, ncol = self.solver, self.ncol
         fixed: list[int] = []
@@ -790,7 +791,9 @@ class _Relaxation:
         if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
         try:
-            for _ in range(steps + 1):
+            # the last round's solve is looked at too: it may have come out whole (it
+            # was not, until tight-dive-08 and -09)
+            for step in range(steps + 2):
                 if _clock() > deadline:
                     return None
                 values = numpy.asarray(solver.getSolution().col_value)[:ncol]
@@ -799,6 +802,8 @@ class _Relaxation:
                 split = numpy.flatnonzero((values > 1e-6) & (values < 1 - 1e-6))
                 if not len(split):
                     return [self.cols[j] for j in numpy.flatnonzero(values > 0.5)]
+                if step > steps:
+                    return None
                 batch: list[int] = []
                 households: set[int] = set()
                 # largest first; the first column on ties

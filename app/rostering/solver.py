@@ -791,8 +791,7 @@ class _Relaxation:
         if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
         try:
-            # the last round's solve is looked at too: it may have come out whole (it
-            # was not, until tight-dive-08 and -09)
+            # one look more than rounds: the last round's solve may have come out whole
             for step in range(steps + 2):
                 if _clock() > deadline:
                     return None
@@ -862,8 +861,9 @@ _DIVE_ROUNDS = 6
 # from the rounding, which lands instead (uniform-55-35, crowded-77-22 and
 # crowded-88-22 optimal at 5, none lost).
 _DIVE_ROOM = 5
-# the first local search's share of the budget, before the LP's dives: where it stalls,
-# a full round of its moves that finds nothing costs more than the dives that land
+# The first local search's share of the budget where places must stay empty (the LP is
+# built by then), before the dives: where it stalls, its last round of moves, which
+# finds nothing, costs more than a dive that lands (4-15% less work on 420 RTs).
 _FIRST_SEARCH = 0.05
 _WITHIN_ITERATIONS = 200
 # with the weekend floor too: the dives ask at every level, and most are left open

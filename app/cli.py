@@ -1,16 +1,23 @@
-"""The ``ronda`` command line."""
+"""The ``ronda`` command line.
+
+Each command imports what it needs when it runs: ``ronda roster solve`` (the solver
+alone) starts without loading SQLAlchemy or the web app.
+"""
+
+from __future__ import annotations
 
 import logging
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-import yaml
-from sqlalchemy.orm import Session
 
 from app.config import get_settings
 from app.rostering.solver_cli import roster_app
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 cli = typer.Typer(help="Ronda: fair night-patrol rosters for RT/RW.", no_args_is_help=True)
 db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -86,6 +93,7 @@ def areas_import(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
 ) -> None:
     """Create the area tree from a YAML file of nested {kind, name, children} (idempotent)."""
+    import yaml
     from pydantic import ValidationError
 
     from app.areas import service as areas

@@ -33,3 +33,13 @@ def load_checker() -> Evaluate:
     spec.loader.exec_module(module)
     evaluate: Evaluate = module.evaluate
     return evaluate
+
+
+@pytest.fixture
+def counted_budget_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the counted budget ends a solve: the wall cap (three times the budget, a
+    guard for a broken cost model) is raised, so that a busy machine (a CP-SAT run
+    beside the suite, say) cannot cut a search these tests expect to end optimal."""
+    from app.rostering import solver
+
+    monkeypatch.setattr(solver, "_WALL_FACTOR", 20.0)

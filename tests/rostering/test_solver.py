@@ -51,6 +51,7 @@ def _marked(case: dict[str, Any]) -> Any:
     return case
 
 
+@pytest.mark.usefixtures("counted_budget_only")
 @pytest.mark.parametrize("case", [_marked(c) for c in _cases()], ids=lambda c: c["name"])
 def test_committed_instance_is_solved_optimally(case: dict[str, Any]) -> None:
     problem = case["problem"]
@@ -72,6 +73,7 @@ def test_committed_instance_is_solved_optimally(case: dict[str, Any]) -> None:
 TIGHT = ("tight", "tight-hard", "tight-misses", "tight-dives")
 
 
+@pytest.mark.usefixtures("counted_budget_only")
 @pytest.mark.parametrize(
     "case", [c for family in TIGHT for c in _cases(family)], ids=lambda c: c["name"]
 )
@@ -82,6 +84,7 @@ def test_the_lp_relaxation_proves_the_fill_of_tight_rts(case: dict[str, Any]) ->
     assert solution.bounds.unfilled == solution.metrics.unfilled == case["optimum"]["unfilled"]
 
 
+@pytest.mark.usefixtures("counted_budget_only")
 @pytest.mark.parametrize(
     "case",
     [c for family in (*TIGHT, "crowded") for c in _cases(family)],
@@ -96,6 +99,7 @@ def test_tight_rts_are_solved_within_the_default_budget(case: dict[str, Any]) ->
     assert _figures(solution) == (optimum["unfilled"], optimum["spread"], optimum["weekend_spread"])
 
 
+@pytest.mark.usefixtures("counted_budget_only")
 def test_the_lp_bounds_prove_nearly_every_tight_rt_within_the_default_budget() -> None:
     # a proof stops the search; near the budget's edge a change of the search moves a
     # proof or two either way (a spread bound one short, its last window unrefuted)
@@ -104,6 +108,7 @@ def test_the_lp_bounds_prove_nearly_every_tight_rt_within_the_default_budget() -
     assert len(unproved) <= 2, unproved
 
 
+@pytest.mark.usefixtures("counted_budget_only")
 def test_the_budgets_last_part_proves_what_the_dives_refuted() -> None:
     # crowded-04's weekend bound ran out of its share of the budget before its last
     # check; the dives then refuted every window below the optimum (each refutation
@@ -185,17 +190,13 @@ def test_zero_budget_still_returns_a_valid_roster() -> None:
         assert b.weekend_spread <= m.weekend_spread
 
 
-def test_a_search_cut_short_by_the_budget_gives_the_same_roster_under_load(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.mark.usefixtures("counted_budget_only")
+def test_a_search_cut_short_by_the_budget_gives_the_same_roster_under_load() -> None:
     # tight-unproved-00 uses its whole budget without a proof.  The budget is counted work,
     # so a second run slowed down by a thread keeping the interpreter busy stops at
     # the same step, with the same roster and bounds.  (The busy thread more than
-    # doubles the run's wall time: the wall cap, a guard for a broken cost model, is
-    # raised so that it cannot be what ends either run on a slow machine.)
-    from app.rostering import solver
-
-    monkeypatch.setattr(solver, "_WALL_FACTOR", 20.0)
+    # doubles the run's wall time: the wall cap is raised so that it cannot be what
+    # ends either run on a slow machine.)
     case = _cases("tight-unproved")[0]
     alone = solve(parse_problem(case["problem"]))
     assert not alone.proved_optimal

@@ -1961,7 +1961,7 @@ class _Engine:
         no place is lost and the figures improve; tie-breaks come from the seed.
         """
         rng = random.Random(f"{self.problem.seed}:{'weekend' if weekend else 'load'}")
-        wm, occ, cap, sched, win = self.weekend_mask, self.occ, self.cap, self.sched, self.win
+        wm, occ, sched, win = self.weekend_mask, self.occ, self.sched, self.win
         for _ in range(rounds):
             if _clock() > deadline:
                 return False
@@ -1980,11 +1980,8 @@ class _Engine:
                 extremes = [h for h in range(self.H) if values[h] in (top, bottom)]
             x = rng.choice(extremes)
             near = 0
-            m = sched[x]
-            while m:
-                low = m & -m
-                m ^= low
-                near |= win[low.bit_length() - 1]
+            for d in _days(sched[x]):
+                near |= win[d]
             if not near:
                 near = self.avail[x]
             around = sorted({h for d in _days(near) for h in occ[d]} - {x})
@@ -2004,7 +2001,7 @@ class _Engine:
                 self._set(h, 0)
             done = True
             for h in group:
-                room = sum(1 << d for d in range(self.n) if len(occ[d]) < cap[d])
+                room = self._free_mask()
                 for count, week in targets[h]:
                     if count < 0 or week > count or (weekend and week < 0):
                         continue
@@ -2057,11 +2054,8 @@ class _Engine:
                 return False
             x = rng.choice(outside)
             near = 0
-            m = sched[x] | (self.avail[x] & self.weekend_mask)
-            while m:
-                low = m & -m
-                m ^= low
-                near |= win[low.bit_length() - 1]
+            for d in _days(sched[x] | (self.avail[x] & self.weekend_mask)):
+                near |= win[d]
             around = sorted({h for d in _days(near) for h in occ[d]} - {x})
             group = [x, *rng.sample(around, min(len(around), 2 + rng.randrange(4)))]
             saved = {h: sched[h] for h in group}
@@ -2337,7 +2331,7 @@ class _Engine:
         """Households in turn take their most shifts on nights with room, cheap first."""
         weight = [1.0 - 0.01 * p for p in price]
         for h in order:
-            room = sum(1 << d for d in range(self.n) if len(self.occ[d]) < self.cap[d])
+            room = self._free_mask()
             _, mask = self._best_schedule(weight, self.avail[h] & room)
             self._set(h, mask)
 
@@ -2371,7 +2365,7 @@ class _Engine:
                 self._set(h, 0)
             rng.shuffle(chosen)
             for h in chosen:
-                room = sum(1 << d for d in range(self.n) if len(occ[d]) < cap[d])
+                room = self._free_mask()
                 _, mask = self._best_schedule(weight, self.avail[h] & room)
                 self._set(h, mask)
             if self.filled < before:
@@ -2531,7 +2525,7 @@ def _construct(
         for restart in range(_RESTARTS // 2):
             if eng.filled >= filled_ub or _clock() > deadline:
                 break
-            other = _priced_start(problem, restart, price, deadline)
+            other = _priced_start(problem, restart, price, caps, deadline)
             if _better(other, eng):
                 eng = other
     if eng.filled < filled_ub:
@@ -2547,15 +2541,17 @@ def _construct(
     return eng, caps, filled_ub, price
 
 
-def _priced_start(problem: Problem, restart: int, price: list[float], deadline: float) -> _Engine:
-    """A construction guided by night prices, tie-breaks from ``restart``."""
+def _priced_start(
+    problem: Problem, restart: int, price: list[float], caps: list[int], deadline: float
+) -> _Engine:
+    """A construction guided by night prices, tie-breaks from ``restart``; ``caps``: each
+    household's most shifts."""
     eng = _Engine(problem, restart)
     if restart % 2:
         eng.greedy(1, price)
     else:
         # least flexible households first, ties by the seeded rank
-        most = [_most_shifts(m, eng.g) for m in eng.avail]
-        eng.priced_greedy(price, sorted(range(eng.H), key=lambda h: (most[h], eng.rank[h])))
+        eng.priced_greedy(price, sorted(range(eng.H), key=lambda h: (caps[h], eng.rank[h])))
     eng.fill(deadline, replan=False)
     return eng
 
@@ -2921,7 +2917,7 @@ def _solve(problem: Problem, time_budget_s: float) -> Solution:
             other.greedy(start % 3)
             other.fill(deadline, replan=False)
         else:
-            other = _priced_start(problem, _RESTARTS + start, price, deadline)
+            other = _priced_start(problem, _RESTARTS + start, price, caps, deadline)
         other.thorough = False
         _improve(other, filled_ub, bounds, restarts)
         if _better(other, best):

@@ -1,4 +1,6 @@
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -54,3 +56,32 @@ def test_missing_file_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(roster_app, ["solve", str(tmp_path / "nope.json")])
     assert result.exit_code == 2
     assert "cannot read" in result.stderr
+
+
+def test_solve_through_the_ronda_command_loads_neither_the_database_nor_settings(
+    tmp_path: Path,
+) -> None:
+    """`ronda roster solve` is a quick tool: it starts without SQLAlchemy, PyYAML or
+    pydantic-settings (together over half of its start-up before they were deferred)."""
+    path = tmp_path / "problem.json"
+    path.write_text(json.dumps(PROBLEM))
+    script = (
+        "import sys\n"
+        f"sys.argv = ['ronda', 'roster', 'solve', {str(path)!r}]\n"
+        "from app.cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as done:\n"
+        "    assert not done.code, done.code\n"
+        "heavy = ('sqlalchemy', 'yaml', 'pydantic_settings', 'app.config')\n"
+        "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        check=True,
+    )
+    assert json.loads(run.stdout)["metrics"]["violations"] == 0
+    assert run.stderr.strip().splitlines()[-1] == "[]"

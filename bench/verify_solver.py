@@ -4,6 +4,8 @@
     .venv/bin/python bench/verify_solver.py --fresh 200 --seed 9
     .venv/bin/python bench/verify_solver.py --committed-only
     .venv/bin/python bench/verify_solver.py --fresh 30 --family crowded
+    .venv/bin/python bench/verify_solver.py --fresh-only --fresh 150 --seed 77 --save set.json
+    .venv/bin/python bench/verify_solver.py --against set.json   # no CP-SAT: seconds, not minutes
 
 The exact method is lexicographic, as roster-problem.md orders the figures:
 minimise unfilled; fix it and minimise spread; fix that and minimise
@@ -11,6 +13,10 @@ weekend_spread.  Every solver answer is also validated by the independent
 checker (../shared/roster-check.py).  Exits 1 on any disagreement.  The last
 lines say on how many the solver took at most 1/100 of CP-SAT's time (the
 issue's bar), and the median of that ratio.
+
+``--save`` keeps every instance checked, with CP-SAT's figures and time, in a
+JSON file; ``--against`` checks the solver against such a file without running
+CP-SAT, which is how a change to the solver is measured on hundreds of RTs.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ sys.path.insert(0, str(ROOT / "tests" / "rostering"))
 
 import rt_generator  # noqa: E402  (re-exported for gen_instances)
 
+from app.rostering import solver  # noqa: E402
 from app.rostering.solver import parse_problem, solve  # noqa: E402
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -172,6 +179,11 @@ def main() -> int:
     parser.add_argument("--fresh", type=int, default=40, help="fresh random instances")
     parser.add_argument("--seed", type=int, default=None, help="seed for fresh instances")
     parser.add_argument("--committed-only", action="store_true")
+    parser.add_argument("--fresh-only", action="store_true")
+    parser.add_argument("--save", type=Path, help="write the instances and CP-SAT's figures here")
+    parser.add_argument(
+        "--against", type=Path, help="check against instances saved by --save, without CP-SAT"
+    )
     parser.add_argument("--time-limit", type=float, default=60.0, help="CP-SAT seconds per stage")
     parser.add_argument(
         "--family",
@@ -184,20 +196,31 @@ def main() -> int:
     failures = 0
     total = 0
     ratios: list[float] = []
-    for path in sorted(INSTANCES.glob("*.json")):
-        family = json.loads(path.read_text())
-        for case in family["instances"]:
-            exact = exact_figures(case["problem"], args.time_limit)
-            committed = case["optimum"]
-            same = all(exact[k] == committed[k] for k in ("unfilled", "spread", "weekend_spread"))
-            if not same:
-                print(f"BAD {case['name']}: committed optimum {committed} but CP-SAT says {exact}")
-                failures += 1
-            total += 1
-            ok, ratio = check_one(case["name"], case["problem"], exact, evaluate)
-            failures += not ok
-            ratios.append(ratio)
-    if not args.committed_only:
+    saved: list[dict[str, Any]] = []
+    work: list[int] = []  # the solver's counted work per instance: the same on any machine
+
+    def check(name: str, problem: dict[str, Any], exact: dict[str, Any]) -> None:
+        nonlocal failures, total
+        total += 1
+        ok, ratio = check_one(name, problem, exact, evaluate)
+        work.append(solver._WORK.units)
+        failures += not ok
+        ratios.append(ratio)
+        saved.append({"name": name, "problem": problem, "exact": exact})
+
+    if args.against:
+        for case in json.loads(args.against.read_text()):
+            check(case["name"], case["problem"], case["exact"])
+    elif not args.fresh_only:
+        for path in sorted(INSTANCES.glob("*.json")):
+            for case in json.loads(path.read_text())["instances"]:
+                exact = exact_figures(case["problem"], args.time_limit)
+                committed = case["optimum"]
+                if any(exact[k] != committed[k] for k in ("unfilled", "spread", "weekend_spread")):
+                    print(f"BAD {case['name']}: committed optimum {committed}, CP-SAT says {exact}")
+                    failures += 1
+                check(case["name"], case["problem"], exact)
+    if not (args.committed_only or args.against):
         seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**6)
         print(f"fresh instances, seed {seed}")
         rng = random.Random(seed)
@@ -205,17 +228,17 @@ def main() -> int:
         for i in range(args.fresh):
             family = families[i % len(families)]
             problem = rt_generator.random_problem(rng, family)
-            exact = exact_figures(problem, args.time_limit)
-            total += 1
-            ok, ratio = check_one(f"fresh-{family}-{i}", problem, exact, evaluate)
-            failures += not ok
-            ratios.append(ratio)
+            check(f"fresh-{seed}-{family}-{i}", problem, exact_figures(problem, args.time_limit))
+    if args.save:
+        args.save.write_text(json.dumps(saved))
+        print(f"saved {len(saved)} instances with CP-SAT's figures to {args.save}")
     print(f"{total - failures}/{total} agree")
     if ratios:
         print(
             f"at most 1/100 of CP-SAT's time on {sum(r <= 0.01 for r in ratios)}/{len(ratios)};"
             f" median solver/CP-SAT time {statistics.median(ratios):.4f}"
         )
+        print(f"solver work {sum(work)} units (deterministic: compare versions by it)")
     return 1 if failures else 0
 
 

@@ -178,12 +178,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fresh", type=int, default=40, help="fresh random instances")
     parser.add_argument("--seed", type=int, default=None, help="seed for fresh instances")
-    parser.add_argument("--committed-only", action="store_true")
-    parser.add_argument("--fresh-only", action="store_true")
-    parser.add_argument("--save", type=Path, help="write the instances and CP-SAT's figures here")
-    parser.add_argument(
+    # which instances: the committed and fresh ones (the default), one kind, or a saved set
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--committed-only", action="store_true")
+    which.add_argument("--fresh-only", action="store_true")
+    which.add_argument(
         "--against", type=Path, help="check against instances saved by --save, without CP-SAT"
     )
+    parser.add_argument("--save", type=Path, help="write the instances and CP-SAT's figures here")
     parser.add_argument("--time-limit", type=float, default=60.0, help="CP-SAT seconds per stage")
     parser.add_argument(
         "--family",

@@ -65,7 +65,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 import highspy
 import numpy
@@ -1040,6 +1040,35 @@ def _fitting_windows(
                 yield ranges
 
 
+class _Rows:
+    """Rows of DP states packed in one int, ``FIELD`` bits a state (see _Engine._plan_dp).
+
+    A state's field holds its value plus ``POSSIBLE`` (a schedule's value is at most
+    65 a night, 2015 in a month, below it), or less than ``POSSIBLE`` where no
+    schedule reaches the state: what such a field gathers stays below ``POSSIBLE``
+    too.  The top bit of each field is a guard, always clear, that the field-wise
+    comparison borrows from."""
+
+    FIELD = 14
+    VALUE = (1 << (FIELD - 1)) - 1
+    POSSIBLE = 1 << (FIELD - 2)
+    _made: ClassVar[dict[tuple[int, int], _Rows]] = {}
+
+    def __init__(self, size: int, width: int) -> None:
+        self.ones = sum(1 << (j * self.FIELD) for j in range(size))
+        self.guard = self.ones << (self.FIELD - 1)
+        self.low = self.ones * self.VALUE
+        # the states with at least one extra night (e = j % width)
+        self.with_extra = sum(self.VALUE << (j * self.FIELD) for j in range(size) if j % width)
+
+    @classmethod
+    def of(cls, size: int, width: int) -> _Rows:
+        rows = cls._made.get((size, width))
+        if rows is None:
+            rows = cls._made[size, width] = cls(size, width)
+        return rows
+
+
 class _Engine:
     def __init__(self, problem: Problem, restart: int = 0) -> None:
         self.problem = problem
@@ -1782,52 +1811,54 @@ class _Engine:
     def _plan_dp(self, h: int, allowed: int, extra: int, weekend: int, take_extra: int) -> int:
         """A schedule of ``h`` on ``allowed`` nights with exactly ``weekend`` weekend nights
         (-1: any) and ``take_extra`` of the ``extra`` nights, as many shifts as possible,
-        then as many current nights kept; -1 if there is none."""
-        n, g, wk, s = self.n, self.g, self.wk, self.sched[h]
+        then as many current nights kept; -1 if there is none.
+
+        A DP from the last night back; each night's row of states (k weekend nights
+        and e extra ones) is packed in one int (``_Rows``), so a row is a few int
+        operations, not a list of them."""
+        n, g, s = self.n, self.g, self.sched[h]
         kinds = weekend + 1 if weekend >= 0 else 1
-        size = kinds * (take_extra + 1)
-        _spend(n * (2 + size) // 2)
-        # best[i][k * (take_extra + 1) + e]: the most value from night i on with k weekend
-        # nights and e extra ones (-1: none); rows are shared, never changed once built
         width = take_extra + 1
-        best: list[list[int]] = [[]] * n + [[0] + [-1] * (size - 1)] * g
+        size = kinds * width
+        _spend(n * (2 + size) // 2)
+        wk = self.wk if weekend >= 0 else [0] * n
+        rows = _Rows.of(size, width)
+        ones, guard, low, with_extra = rows.ones, rows.guard, rows.low, rows.with_extra
+        step = _Rows.FIELD
+        top = _Rows.FIELD - 1
+        # best[i]: from night i on, per state the most value (plus _Rows.POSSIBLE)
+        best: list[int] = [0] * n + [_Rows.POSSIBLE] * g
         for i in range(n - 1, -1, -1):
             nxt = best[i + 1]
             if not allowed >> i & 1:
                 best[i] = nxt
                 continue
-            far = best[i + g]
-            gain = 64 + (s >> i & 1)
             de = extra >> i & 1
-            # taking night i moves every state up by this much (k by dk, e by de)
-            shift = (wk[i] if weekend >= 0 else 0) * width + de
-            if not de:
-                best[i] = nxt[:shift] + [
-                    b + gain if b >= 0 and b + gain > a else a
-                    for a, b in zip(nxt[shift:], far, strict=False)
-                ]
-                continue
-            row = list(nxt)
-            for j in range(shift, size):
-                if j % width:  # e >= 1: the states an extra night can lead to
-                    prev = far[j - shift]
-                    if prev >= 0 and prev + gain > row[j]:
-                        row[j] = prev + gain
-            best[i] = row
-        state = (kinds - 1) * (take_extra + 1) + take_extra
-        if best[0][state] < 0:
+            # taking night i moves every state up by ``shift`` (k by dk, e by de)
+            shift = wk[i] * width + de
+            take = ((best[i + g] << (shift * step)) & low) + (64 + (s >> i & 1)) * ones
+            if de:
+                take &= with_extra  # only states with e >= 1 are reached by an extra night
+            # per field, the larger of nxt and take (nxt on ties)
+            ge = ((nxt | guard) - take) & guard
+            keep = ge - (ge >> top)
+            best[i] = (nxt & keep) | (take & (low ^ keep))
+        state = (kinds - 1) * width + take_extra
+        at = state * step
+        mask = _Rows.VALUE
+        if (best[0] >> at) & mask < _Rows.POSSIBLE:
             return -1
-        mask = 0
+        plan = 0
         i = 0
         while i < n:
-            if best[i][state] == best[i + 1][state]:
+            if (best[i] >> at) & mask == (best[i + 1] >> at) & mask:
                 i += 1
                 continue
-            mask |= 1 << i
-            dk = wk[i] if weekend >= 0 else 0
-            state -= dk * (take_extra + 1) + (extra >> i & 1)
+            plan |= 1 << i
+            state -= wk[i] * width + (extra >> i & 1)
+            at = state * step
             i += g
-        return mask
+        return plan
 
     def _trim(self, mask: int, count: int, keep: int) -> int:
         """Drop shifts from ``mask`` (never ``keep`` ones, weekday first) down to ``count``."""

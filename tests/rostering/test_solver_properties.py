@@ -242,3 +242,63 @@ def test_the_lp_columns_hold_exactly_the_schedules_g_days_apart(
                 apart = all(b - a >= g for a, b in itertools.pairwise(days))
                 windows = [r for j in chosen for r in rows[j] if r >= first_window]
                 assert apart == (len(windows) == len(set(windows)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.integers(1, 12),
+    st.integers(1, 5),
+    st.integers(0, (1 << 12) - 1),
+    st.integers(0, (1 << 12) - 1),
+    st.integers(0, (1 << 12) - 1),
+    st.integers(-1, 4),
+    st.sampled_from([(0, 0), (1, 1), (1, 0), (2, 1)]),
+    st.data(),
+)
+def test_a_planned_schedule_is_the_best_of_every_schedule(
+    n: int,
+    g: int,
+    allowed: int,
+    weekend_mask: int,
+    current: int,
+    weekend: int,
+    extras: tuple[int, int],
+    data: st.DataObject,
+) -> None:
+    # _plan_dp's packed DP against every subset of the allowed nights g days apart
+    # with exactly ``weekend`` weekend nights (any, at -1) and ``take_extra`` of the
+    # extra nights: none exists exactly when it says so, and its plan is one of
+    # them with the most shifts, then the most current nights kept
+    from types import SimpleNamespace
+
+    from app.rostering.solver import _Engine
+
+    full = (1 << n) - 1
+    allowed &= full
+    extra_count, take_extra = extras
+    free = [d for d in range(n) if allowed >> d & 1]
+    extra = sum(1 << d for d in data.draw(st.permutations(free))[:extra_count])
+    engine = SimpleNamespace(
+        n=n, g=g, wk=[weekend_mask >> d & 1 for d in range(n)], sched=[current & full]
+    )
+
+    def fits(mask: int) -> bool:
+        return (weekend < 0 or (mask & weekend_mask).bit_count() == weekend) and (
+            mask & extra
+        ).bit_count() == take_extra
+
+    best = -1
+    for size in range(len(free) + 1):
+        for days in itertools.combinations(free, size):
+            mask = sum(1 << d for d in days)
+            if all(b - a >= g for a, b in itertools.pairwise(days)) and fits(mask):
+                best = max(best, 64 * size + (mask & current).bit_count())
+    plan = _Engine._plan_dp(engine, 0, allowed, extra, weekend, take_extra)  # type: ignore[arg-type]
+    if best < 0:
+        assert plan == -1
+        return
+    days = [d for d in range(n) if plan >> d & 1]
+    assert plan & ~allowed == 0
+    assert all(b - a >= g for a, b in itertools.pairwise(days))
+    assert fits(plan)
+    assert 64 * len(days) + (plan & current).bit_count() == best

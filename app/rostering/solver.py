@@ -2260,6 +2260,7 @@ class _Engine:
         order = sorted(range(self.H), key=lambda h: self.rank[h])
         dirs = self._weekend_dirs() if weekend else [0] * self.H
         targets = [h for h in order if dirs[h] or (not weekend and values[h] in (top, bottom))]
+        counted = wm if weekend else (1 << n) - 1
         for x in targets:
             down = dirs[x] < 0 if weekend else values[x] == top
             ax, sx = avail[x], sched[x]
@@ -2272,23 +2273,29 @@ class _Engine:
                 both = sx | sy
                 if not both:
                     continue
+                shifts = both.bit_count()
+                _WORK.units += n // 2 + shifts * shifts // 4
+                # the nights that change x's count (or weekend count) the way it must go
+                if not (sx & ~sy if down else sy & ~sx) & counted:
+                    continue
                 # a swap is fixed by the nights it exchanges: cut only at shifts
                 cuts = _days(both)
-                _WORK.units += n // 2 + len(cuts) * len(cuts) // 4
+                # a run ends before a night one of them may not take from the other
+                bad = sy & ~ax | sx & ~ay
+                # before[i]: y's shifts less x's counted before cut i (a run's delta)
+                before = [0]
+                for t in cuts:
+                    before.append(before[-1] + (counted >> t & 1) * ((sy >> t & 1) - (sx >> t & 1)))
                 for i, t1 in enumerate(cuts):
-                    for t2 in cuts[i:]:
-                        seg = ((1 << (t2 + 1)) - 1) ^ ((1 << t1) - 1)
-                        xs, ys = sx & seg, sy & seg
-                        if ys & ~ax or xs & ~ay:
+                    for j in range(i, len(cuts)):
+                        t2 = cuts[j]
+                        if bad >> t2 & 1:
                             break
-                        if xs == ys:
-                            continue
-                        if weekend:
-                            delta = (ys & wm).bit_count() - (xs & wm).bit_count()
-                        else:
-                            delta = ys.bit_count() - xs.bit_count()
+                        delta = before[j + 1] - before[i]
                         if delta == 0 or (delta > 0) == down:
                             continue
+                        seg = ((1 << (t2 + 1)) - 1) ^ ((1 << t1) - 1)
+                        xs, ys = sx & seg, sy & seg
                         # each keeps its own shifts outside the run, valid among
                         # themselves as the other's inside it: only the ends can clash
                         _WORK.units += 3

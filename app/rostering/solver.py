@@ -975,17 +975,31 @@ def _count_ranges(
     load in [low, high] and weekend load in [w_low, w_high]; None if one cannot."""
     found = []
     _spend(3 * len(prior) + 2 * (high - low + 1) * len(prior) // 3)
+    # (comparisons, not min and max: this loop is most of the windows' enumeration)
     for p, pw, table in zip(prior, prior_w, tables, strict=True):
         c_min = c_max = w_min = w_max = -1
-        for c in range(max(0, low - p), min(len(table) - 1, high - p) + 1):
+        first, last = low - p, high - p
+        if first < 0:
+            first = 0
+        if last >= len(table):
+            last = len(table) - 1
+        floor, ceiling = w_low - pw, w_high - pw
+        for c in range(first, last + 1):
             lo, hi = table[c]
-            lo, hi = max(lo, w_low - pw), min(hi, w_high - pw)
+            if lo < floor:
+                lo = floor
+            if hi > ceiling:
+                hi = ceiling
             if lo > hi:
                 continue
             if c_min < 0:
                 c_min, w_min, w_max = c, lo, hi
+            else:
+                if lo < w_min:
+                    w_min = lo
+                if hi > w_max:
+                    w_max = hi
             c_max = c
-            w_min, w_max = min(w_min, lo), max(w_max, hi)
         if c_min < 0:
             return None
         found.append((c_min, c_max, w_min, w_max))

@@ -1054,33 +1054,34 @@ def _fitting_windows(
                 yield ranges
 
 
-class _Rows:
-    """Rows of DP states packed in one int, ``FIELD`` bits a state (see _Engine._plan_dp).
+class _Packing:
+    """How the plan DP packs a night's row of states in one int (see _Engine._plan_dp):
+    ``FIELD`` bits a state, and the masks for rows of ``size`` states.
 
     A state's field holds its value plus ``POSSIBLE`` (a schedule's value is at most
-    65 a night, 2015 in a month, below it), or less than ``POSSIBLE`` where no
-    schedule reaches the state: what such a field gathers stays below ``POSSIBLE``
-    too.  The top bit of each field is a guard, always clear, that the field-wise
-    comparison borrows from."""
+    65 a night, 2015 in a month of 31, below it), or less than ``POSSIBLE`` where
+    no schedule reaches the state: what such a field gathers, gains along a run of
+    nights, stays below ``POSSIBLE`` too.  The top bit of each field is a guard,
+    always clear, that the field-wise comparison borrows from."""
 
     FIELD = 14
-    VALUE = (1 << (FIELD - 1)) - 1
+    VALUE_MASK = (1 << (FIELD - 1)) - 1  # a field's bits below its guard
     POSSIBLE = 1 << (FIELD - 2)
-    _made: ClassVar[dict[tuple[int, int], _Rows]] = {}
+    _made: ClassVar[dict[tuple[int, int], _Packing]] = {}
 
     def __init__(self, size: int, width: int) -> None:
         self.ones = sum(1 << (j * self.FIELD) for j in range(size))
-        self.guard = self.ones << (self.FIELD - 1)
-        self.low = self.ones * self.VALUE
+        self.guards = self.ones << (self.FIELD - 1)
+        self.value_bits = self.ones * self.VALUE_MASK
         # the states with at least one extra night (e = j % width)
-        self.with_extra = sum(self.VALUE << (j * self.FIELD) for j in range(size) if j % width)
+        self.with_extra = sum(self.VALUE_MASK << (j * self.FIELD) for j in range(size) if j % width)
 
     @classmethod
-    def of(cls, size: int, width: int) -> _Rows:
-        rows = cls._made.get((size, width))
-        if rows is None:
-            rows = cls._made[size, width] = cls(size, width)
-        return rows
+    def of(cls, size: int, width: int) -> _Packing:
+        packing = cls._made.get((size, width))
+        if packing is None:
+            packing = cls._made[size, width] = cls(size, width)
+        return packing
 
 
 class _Engine:
@@ -1828,7 +1829,7 @@ class _Engine:
         then as many current nights kept; -1 if there is none.
 
         A DP from the last night back; each night's row of states (k weekend nights
-        and e extra ones) is packed in one int (``_Rows``), so a row is a few int
+        and e extra ones) is packed in one int (``_Packing``), so a row is a few int
         operations, not a list of them."""
         n, g, s = self.n, self.g, self.sched[h]
         kinds = weekend + 1 if weekend >= 0 else 1
@@ -1836,12 +1837,13 @@ class _Engine:
         size = kinds * width
         _spend(n * (2 + size) // 2)
         wk = self.wk if weekend >= 0 else [0] * n
-        rows = _Rows.of(size, width)
-        ones, guard, low, with_extra = rows.ones, rows.guard, rows.low, rows.with_extra
-        step = _Rows.FIELD
-        top = _Rows.FIELD - 1
-        # best[i]: from night i on, per state the most value (plus _Rows.POSSIBLE)
-        best: list[int] = [0] * n + [_Rows.POSSIBLE] * g
+        packing = _Packing.of(size, width)
+        ones, guards, value_bits = packing.ones, packing.guards, packing.value_bits
+        with_extra = packing.with_extra
+        step = _Packing.FIELD
+        top = _Packing.FIELD - 1
+        # best[i]: from night i on, per state the most value (plus _Packing.POSSIBLE)
+        best: list[int] = [0] * n + [_Packing.POSSIBLE] * g
         for i in range(n - 1, -1, -1):
             nxt = best[i + 1]
             if not allowed >> i & 1:
@@ -1850,17 +1852,17 @@ class _Engine:
             de = extra >> i & 1
             # taking night i moves every state up by ``shift`` (k by dk, e by de)
             shift = wk[i] * width + de
-            take = ((best[i + g] << (shift * step)) & low) + (64 + (s >> i & 1)) * ones
+            take = ((best[i + g] << (shift * step)) & value_bits) + (64 + (s >> i & 1)) * ones
             if de:
                 take &= with_extra  # only states with e >= 1 are reached by an extra night
             # per field, the larger of nxt and take (nxt on ties)
-            ge = ((nxt | guard) - take) & guard
+            ge = ((nxt | guards) - take) & guards
             keep = ge - (ge >> top)
-            best[i] = (nxt & keep) | (take & (low ^ keep))
+            best[i] = (nxt & keep) | (take & (value_bits ^ keep))
         state = (kinds - 1) * width + take_extra
         at = state * step
-        mask = _Rows.VALUE
-        if (best[0] >> at) & mask < _Rows.POSSIBLE:
+        mask = _Packing.VALUE_MASK
+        if (best[0] >> at) & mask < _Packing.POSSIBLE:
             return -1
         plan = 0
         i = 0

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from validity import WEEKDAYS, broken_rules, figures
 
@@ -302,3 +302,81 @@ def test_a_planned_schedule_is_the_best_of_every_schedule(
     assert all(b - a >= g for a, b in itertools.pairwise(days))
     assert fits(plan)
     assert 64 * len(days) + (plan & current).bit_count() == best
+
+
+def _plan_by_lists(
+    n: int, g: int, wk: list[int], current: int, allowed: int, extra: int, weekend: int, take: int
+) -> int:
+    """The plan DP as plainly as it can be written (a dict of states a night, None where
+    no schedule reaches one), with the same tie-breaking: a night is left out of the
+    plan wherever leaving it out loses nothing."""
+    kinds = range(weekend + 1) if weekend >= 0 else range(1)
+    states = [(k, e) for k in kinds for e in range(take + 1)]
+    end: dict[tuple[int, int], int | None] = dict.fromkeys(states)
+    end[0, 0] = 0
+    best = [dict(end) for _ in range(n)] + [end] * g
+    for i in range(n - 1, -1, -1):
+        dk, de = (wk[i] if weekend >= 0 else 0), extra >> i & 1
+        for k, e in states:
+            value = best[i + 1][k, e]
+            if allowed >> i & 1 and k >= dk and e >= de:
+                after = best[i + g][k - dk, e - de]
+                if after is not None and (value is None or after + 64 + (current >> i & 1) > value):
+                    value = after + 64 + (current >> i & 1)
+            best[i][k, e] = value
+    state = states[-1]
+    if best[0][state] is None:
+        return -1
+    plan, i = 0, 0
+    while i < n:
+        if best[i][state] == best[i + 1][state]:
+            i += 1
+            continue
+        plan |= 1 << i
+        state = (state[0] - (wk[i] if weekend >= 0 else 0), state[1] - (extra >> i & 1))
+        i += g
+    return plan
+
+
+FULL_MONTH = (1 << 31) - 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(28, 31),
+    st.integers(1, 6),
+    st.integers(0, FULL_MONTH),
+    st.integers(0, FULL_MONTH),
+    st.integers(0, FULL_MONTH),
+    st.integers(-1, 31),
+    st.integers(0, 1),
+    st.integers(0, FULL_MONTH),
+)
+# the largest values a month holds: every night, one night apart, all kept, all weekend
+@example(31, 1, FULL_MONTH, FULL_MONTH, FULL_MONTH, 31, 1, FULL_MONTH)
+@example(31, 1, FULL_MONTH, FULL_MONTH, FULL_MONTH, 31, 0, 0)
+@example(31, 1, FULL_MONTH, FULL_MONTH, FULL_MONTH, -1, 1, 1 << 30)
+@example(31, 1, FULL_MONTH, FULL_MONTH, 0, 0, 1, 1)
+def test_a_month_planned_packed_is_the_plan_of_the_plain_dp(
+    n: int,
+    g: int,
+    allowed: int,
+    weekend_mask: int,
+    current: int,
+    weekend: int,
+    take_extra: int,
+    extra: int,
+) -> None:
+    # _plan_dp packs each night's states in one int: on months of 28-31 nights, up to
+    # 32 weekend counts and an extra night, its plan is the plain DP's, night for night
+    from types import SimpleNamespace
+
+    from app.rostering.solver import _Engine
+
+    full = (1 << n) - 1
+    allowed &= full
+    extra &= allowed if take_extra else 0
+    wk = [weekend_mask >> d & 1 for d in range(n)]
+    engine = SimpleNamespace(n=n, g=g, wk=wk, sched=[current & full])
+    planned = _Engine._plan_dp(engine, 0, allowed, extra, weekend, take_extra)  # type: ignore[arg-type]
+    assert planned == _plan_by_lists(n, g, wk, current & full, allowed, extra, weekend, take_extra)

@@ -792,8 +792,10 @@ class _Relaxation:
             return None
         try:
             # one look more than rounds: the last round's solve may have come out whole
+            last = _clock()
             for step in range(steps + 2):
-                if _clock() > deadline:
+                now = _clock()
+                if now > deadline:
                     return None
                 values = numpy.asarray(solver.getSolution().col_value)[:ncol]
                 _spend(ncol // 4)
@@ -803,6 +805,10 @@ class _Relaxation:
                     return [self.cols[j] for j in numpy.flatnonzero(values > 0.5)]
                 if step > steps:
                     return None
+                # the next solve would likely end past the deadline: stop here
+                if now + (now - last) * _DIVE_LOOKAHEAD > deadline:
+                    return None
+                last = now
                 batch: list[int] = []
                 households: set[int] = set()
                 # largest first; the first column on ties
@@ -855,12 +861,22 @@ _STARTS = 6
 _DIVES = 3
 _DIVE_ROUNDS = 6
 # A dive starts only with this many solves from scratch (``cold_cost``) left before
-# the deadline.  On 580 RTs with CP-SAT optima, the 128 dives that landed cost 0.01
-# of them at the median and 4.5 at the 99th percentile, the 15 that failed 2.8 to
-# 8.8 (median 6.1); at 2, a failing dive on a large LP took the rest of the budget
-# from the rounding, which lands instead (uniform-55-35, crowded-77-22 and
-# crowded-88-22 optimal at 5, none lost).
+# the dives' deadline (``_DIVE_RESERVE``).  On 580 RTs with CP-SAT optima, the 128
+# dives that landed cost 0.01 of them at the median and 4.5 at the 99th percentile,
+# the 15 that failed 2.8 to 8.8 (median 6.1); at 2, a failing dive on a large LP
+# took the rest of the budget from the rounding, which lands instead
+# (uniform-55-35, crowded-77-22 and crowded-88-22 optimal at 5, none lost).
 _DIVE_ROOM = 5
+# The dives end this share of the budget before its deadline, and a dive stops
+# before a solve that would end past that at _DIVE_LOOKAHEAD times the last one's
+# cost (a dive's solve on a crowded RT's LP is 30-40 ms of the clock).  Until then a
+# dive that did not land ended past the deadline, and the rounding of its last,
+# nearly whole, roster had no time for its polish, which lands in a few ms: on 392
+# RTs with CP-SAT optima (tight, crowded and the committed ones), 6 more optimal
+# and none lost; on 160 fresh ones, 1 more and none lost.  (A dive share of
+# 0.6-0.8 found 5 more on the first RTs, and lost 2 on the fresh.)
+_DIVE_RESERVE = 0.05
+_DIVE_LOOKAHEAD = 2
 # The first local search's share of the budget where places must stay empty (the LP is
 # built by then), before the dives: where it stalls, its last round of moves, which
 # finds nothing, costs more than a dive that lands (4-15% less work on 420 RTs).
@@ -2794,6 +2810,8 @@ def _dived(
     # only rosters better than ours are worth a dive
     widths = range(width, ours.spread + 1 if best.filled == total else max(prior) + max(caps))
     relaxation = best.relaxation()
+    # the dives leave the rounding time for its polish (see _DIVE_RESERVE)
+    diving = (1 - _DIVE_RESERVE) * deadline
 
     def open_windows(width: int) -> Iterator[list[tuple[int, int, int, int]]]:
         k_top = max(prior_w) + max(caps)
@@ -2809,18 +2827,18 @@ def _dived(
     for width in widths:
         dives = 0
         for ranges in open_windows(width):
-            if _clock() > deadline:
+            if _clock() > diving:
                 return _lp_rounded(problem, best, first, filled_ub, bounds, deadline)
             counts = [(a, b) for a, b, _, _ in ranges]
             if not relaxation.feasible(counts, [(a, b) for _, _, a, b in ranges], total):
                 continue
             if first is None:
                 first = (relaxation.shares(), ranges)
-            if _clock() + _DIVE_ROOM * relaxation.cold_cost() > deadline:
+            if _clock() + _DIVE_ROOM * relaxation.cold_cost() > diving:
                 # no time for a dive to end (the LP of a large RT): the rounding and the
                 # local search have it
                 return _lp_rounded(problem, best, first, filled_ub, bounds, deadline)
-            roster = relaxation.dive(_DIVE_ROUNDS, deadline)
+            roster = relaxation.dive(_DIVE_ROUNDS, diving)
             if roster is not None:
                 # it fills ``total`` places, as the LP's row of all shifts holds it
                 other = _Engine.of_shifts(problem, _RESTARTS + 50, roster)

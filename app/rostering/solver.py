@@ -867,7 +867,7 @@ _DIVE_ROUNDS = 6
 # took the rest of the budget from the rounding, which lands instead
 # (uniform-55-35, crowded-77-22 and crowded-88-22 optimal at 5, none lost).
 _DIVE_ROOM = 5
-# The dives end this share of the budget before its deadline, and a dive stops
+# The dives end this share of the search's deadline before it, and a dive stops
 # before a solve that would end past that at _DIVE_LOOKAHEAD times the last one's
 # cost (a dive's solve on a crowded RT's LP is 30-40 ms of the clock).  Until then a
 # dive that did not land ended past the deadline, and the rounding of its last,
@@ -2813,6 +2813,10 @@ def _dived(
     # the dives leave the rounding time for its polish (see _DIVE_RESERVE)
     diving = (1 - _DIVE_RESERVE) * deadline
 
+    def no_room() -> bool:
+        """Would a dive started now not end before ``diving``?"""
+        return _clock() + _DIVE_ROOM * relaxation.cold_cost() > diving
+
     def open_windows(width: int) -> Iterator[list[tuple[int, int, int, int]]]:
         k_top = max(prior_w) + max(caps)
         if best.filled == total and width == ours.spread:
@@ -2831,14 +2835,14 @@ def _dived(
                 return _lp_rounded(problem, best, first, filled_ub, bounds, deadline)
             # with no room for another dive, the checks of the windows left only cost the
             # rounding its polish (crowded-99-13 optimal so, none lost on 632 RTs)
-            if first is not None and _clock() + _DIVE_ROOM * relaxation.cold_cost() > diving:
+            if first is not None and no_room():
                 return _lp_rounded(problem, best, first, filled_ub, bounds, deadline)
             counts = [(a, b) for a, b, _, _ in ranges]
             if not relaxation.feasible(counts, [(a, b) for _, _, a, b in ranges], total):
                 continue
             if first is None:
                 first = (relaxation.shares(), ranges)
-            if _clock() + _DIVE_ROOM * relaxation.cold_cost() > diving:
+            if no_room():
                 # no time for a dive to end (the LP of a large RT): the rounding and the
                 # local search have it
                 return _lp_rounded(problem, best, first, filled_ub, bounds, deadline)

@@ -269,18 +269,12 @@ def test_a_planned_schedule_is_the_best_of_every_schedule(
     # with exactly ``weekend`` weekend nights (any, at -1) and ``take_extra`` of the
     # extra nights: none exists exactly when it says so, and its plan is one of
     # them with the most shifts, then the most current nights kept
-    from types import SimpleNamespace
-
-    from app.rostering.solver import _Engine
-
     full = (1 << n) - 1
     allowed &= full
     extra_count, take_extra = extras
     free = [d for d in range(n) if allowed >> d & 1]
     extra = sum(1 << d for d in data.draw(st.permutations(free))[:extra_count])
-    engine = SimpleNamespace(
-        n=n, g=g, wk=[weekend_mask >> d & 1 for d in range(n)], sched=[current & full]
-    )
+    wk = [weekend_mask >> d & 1 for d in range(n)]
 
     def fits(mask: int) -> bool:
         return (weekend < 0 or (mask & weekend_mask).bit_count() == weekend) and (
@@ -293,7 +287,7 @@ def test_a_planned_schedule_is_the_best_of_every_schedule(
             mask = sum(1 << d for d in days)
             if all(b - a >= g for a, b in itertools.pairwise(days)) and fits(mask):
                 best = max(best, 64 * size + (mask & current).bit_count())
-    plan = _Engine._plan_dp(engine, 0, allowed, extra, weekend, take_extra)  # type: ignore[arg-type]
+    plan = _packed_plan(n, g, wk, current & full, allowed, extra, weekend, take_extra)
     if best < 0:
         assert plan == -1
         return
@@ -302,6 +296,19 @@ def test_a_planned_schedule_is_the_best_of_every_schedule(
     assert all(b - a >= g for a, b in itertools.pairwise(days))
     assert fits(plan)
     assert 64 * len(days) + (plan & current).bit_count() == best
+
+
+def _packed_plan(
+    n: int, g: int, wk: list[int], current: int, allowed: int, extra: int, weekend: int, take: int
+) -> int:
+    """_Engine._plan_dp on a household whose schedule is ``current``: all it reads of
+    the engine is the month (n nights, gap g, weekend nights ``wk``) and that schedule."""
+    from types import SimpleNamespace
+
+    from app.rostering.solver import _Engine
+
+    engine = SimpleNamespace(n=n, g=g, wk=wk, sched=[current])
+    return _Engine._plan_dp(engine, 0, allowed, extra, weekend, take)  # type: ignore[arg-type]
 
 
 def _plan_by_lists(
@@ -369,14 +376,9 @@ def test_a_month_planned_packed_is_the_plan_of_the_plain_dp(
 ) -> None:
     # _plan_dp packs each night's states in one int: on months of 28-31 nights, up to
     # 32 weekend counts and an extra night, its plan is the plain DP's, night for night
-    from types import SimpleNamespace
-
-    from app.rostering.solver import _Engine
-
     full = (1 << n) - 1
     allowed &= full
     extra &= allowed if take_extra else 0
     wk = [weekend_mask >> d & 1 for d in range(n)]
-    engine = SimpleNamespace(n=n, g=g, wk=wk, sched=[current & full])
-    planned = _Engine._plan_dp(engine, 0, allowed, extra, weekend, take_extra)  # type: ignore[arg-type]
-    assert planned == _plan_by_lists(n, g, wk, current & full, allowed, extra, weekend, take_extra)
+    args = (n, g, wk, current & full, allowed, extra, weekend, take_extra)
+    assert _packed_plan(*args) == _plan_by_lists(*args)

@@ -57,6 +57,9 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import collections
+import functools
+import itertools
 import math
 import random
 import re
@@ -329,8 +332,8 @@ class _Work(threading.local):
     relaxation: _Relaxation | None = None
     # every household's _weekend_range and the reach of weekend loads (see weekend_reach)
     reach: tuple[list[list[tuple[int, int]]], int, int] | None = None
-    # the most weekend nights each household can serve (see _bounds)
-    weekend_caps: list[int] | None = None
+    # the problem being solved and its nights and households (see _month)
+    month: tuple[Problem, _Month] | None = None
 
     def start(self, wall_limit: float) -> None:
         """A new solve: no work done yet, and nothing kept from another problem."""
@@ -343,7 +346,7 @@ class _Work(threading.local):
         the benchmark to read)."""
         self.relaxation = None
         self.reach = None
-        self.weekend_caps = None
+        self.month = None
 
 
 _WORK = _Work()
@@ -394,11 +397,23 @@ def _clash(outside: int, inside: int, win: list[int]) -> bool:
 def _most_shifts(mask: int, g: int) -> int:
     """The most shifts ``g`` days apart on the nights of ``mask``: the earliest night,
     then the earliest ``g`` days on, and so on (bit by bit)."""
+    if g == 1:
+        return mask.bit_count()
     count = 0
     while mask:
         count += 1
         mask &= -((mask & -mask) << g)  # drop the nights before g days on
     return count
+
+
+def _each_most_shifts(masks: list[int], g: int) -> list[int]:
+    """``_most_shifts`` of each of ``masks``, once per distinct mask (most households
+    of a loose RT are free on the same nights)."""
+    most: dict[int, int] = {}
+    for mask in masks:
+        if mask not in most:
+            most[mask] = _most_shifts(mask, g)
+    return [most[mask] for mask in masks]
 
 
 def _weekend_range(mask: int, n: int, g: int, weekend_mask: int) -> list[tuple[int, int]]:
@@ -907,10 +922,17 @@ def _spread_bound(
         return 0
     top_prior = max(priors)
     low_ceiling = min(p + c for p, c in zip(priors, caps, strict=True))
+    ordered = sorted(priors)
+    below = [0, *itertools.accumulate(ordered)]  # below[k]: the k smallest priors' sum
+    # room for a top T (at least every prior): sum(min(c, T - p)), that is
+    # H * T - sum(priors) - sum(T - p - c for p + c < T)
+    ends = sorted(p + c for p, c in zip(priors, caps, strict=True))
+    before_end = [0, *itertools.accumulate(ends)]
 
     def need(low: int) -> int:
         _spend(len(priors) // 2)
-        return sum(low - p for p in priors if p < low)
+        k = bisect.bisect_left(ordered, low)
+        return k * low - below[k]
 
     s = max(start, top_prior - low_ceiling, 0)
     while True:
@@ -924,7 +946,9 @@ def _spread_bound(
                 else:
                     high = mid - 1
             _spend(len(priors) // 2)
-            room = sum(min(c, low + s - p) for p, c in zip(priors, caps, strict=True))
+            top = low + s
+            k = bisect.bisect_left(ends, top)
+            room = len(priors) * top - below[-1] - (k * top - before_end[k])
             if room >= lo_total:
                 return s
         s += 1
@@ -1100,60 +1124,132 @@ class _Packing:
         return packing
 
 
+@dataclass(frozen=True)
+class _Month:
+    """What every engine of one solve shares: the problem's nights and households, as
+    the search reads them (built once per solve, see ``_month``)."""
+
+    days: list[date]
+    g: int
+    cap: list[int]
+    wk: list[int]
+    weekend_mask: int
+    # per night, the nights a shift on it keeps a household from (within the gap)
+    win: list[int]
+    # the eligible households by id, and per household the nights it is free on
+    hh: list[Household]
+    avail: list[int]
+    prior: list[int]
+    prior_w: list[int]
+    # per night, how many households are free on it
+    free_count: list[int]
+    # how many households carry each prior load, and each prior weekend load
+    hist_l: dict[int, int]
+    hist_w: dict[int, int]
+    places: int
+    # per household, the most shifts, and the most weekend shifts, it can serve
+    most: list[int]
+    most_w: list[int]
+
+
+def _month(problem: Problem) -> _Month:
+    """The problem's ``_Month``, kept for the rest of the solve (restarts and copies of
+    rosters build engines by the dozen)."""
+    kept = _WORK.month
+    if kept is not None and kept[0] is problem:
+        return kept[1]
+    days = problem.dates
+    n = len(days)
+    g = max(1, problem.min_gap_days)
+    cap = [max(0, problem.team_size_on(d)) for d in days]
+    wk = [1 if WEEKDAYS[d.weekday()] in problem.weekend_nights else 0 for d in days]
+    win = []
+    for d in range(n):
+        lo, hi = max(0, d - g + 1), min(n - 1, d + g - 1)
+        win.append(((1 << (hi + 1)) - 1) ^ ((1 << lo) - 1))
+    weekend_mask = sum(1 << i for i in range(n) if wk[i])
+    first = days[0]
+    eligible = sorted((h for h in problem.households if not h.exempt), key=lambda h: h.id)
+    open_days = sum(1 << i for i in range(n) if cap[i] > 0)
+    night_of = {day: 1 << d for d, day in enumerate(days)}
+    # per last shift's date, the nights within its gap (many households share one)
+    gap_of: dict[date, int] = {}
+    avail: list[int] = []
+    for h in eligible:
+        mask = open_days
+        if h.unavailable:
+            for away in h.unavailable:
+                mask &= ~night_of.get(away, 0)
+        last = h.last_shift_date
+        if last is not None:
+            block = gap_of.get(last)
+            if block is None:
+                off = (last - first).days
+                lo, hi = max(0, off - g + 1), min(n, off + g)
+                block = gap_of[last] = (1 << hi) - (1 << lo) if lo < hi else 0
+            mask &= ~block
+        avail.append(mask)
+    prior = [h.prior_shifts for h in eligible]
+    prior_w = [h.prior_weekend_shifts for h in eligible]
+    month = _Month(
+        days=days,
+        g=g,
+        cap=cap,
+        wk=wk,
+        weekend_mask=weekend_mask,
+        win=win,
+        hh=eligible,
+        avail=avail,
+        prior=prior,
+        prior_w=prior_w,
+        free_count=(
+            ((numpy.array(avail, dtype=numpy.int64)[:, None] >> numpy.arange(n)) & 1)
+            .sum(axis=0, dtype=numpy.int64)
+            .tolist()
+            if avail
+            else [0] * n
+        ),
+        hist_l=dict(collections.Counter(prior)),
+        hist_w=dict(collections.Counter(prior_w)),
+        places=sum(cap),
+        most=_each_most_shifts(avail, g),
+        most_w=_each_most_shifts([m & weekend_mask for m in avail], g),
+    )
+    _WORK.month = (problem, month)
+    return month
+
+
 class _Engine:
     def __init__(self, problem: Problem, restart: int = 0) -> None:
         self.problem = problem
         self.restart = restart
-        days = problem.dates
-        self.days = days
-        n = len(days)
+        month = _month(problem)
+        self.month = month
+        self.days = month.days
+        n = len(month.days)
         self.n = n
-        g = max(1, problem.min_gap_days)
-        self.g = g
-        self.cap = [max(0, problem.team_size_on(d)) for d in days]
-        self.wk = [1 if WEEKDAYS[d.weekday()] in problem.weekend_nights else 0 for d in days]
-        self.weekend_mask = sum(1 << i for i in range(n) if self.wk[i])
-        self.win = []
-        for d in range(n):
-            lo, hi = max(0, d - g + 1), min(n - 1, d + g - 1)
-            self.win.append(((1 << (hi + 1)) - 1) ^ ((1 << lo) - 1))
-        first = days[0]
-        eligible = sorted((h for h in problem.households if not h.exempt), key=lambda h: h.id)
+        self.g = month.g
+        # shared by every engine of the solve: never changed
+        self.cap, self.wk, self.win = month.cap, month.wk, month.win
+        self.weekend_mask = month.weekend_mask
+        self.hh = month.hh
+        self.avail = month.avail
         rng = random.Random(problem.seed if not restart else f"{problem.seed}:{restart}")
-        rank = list(range(len(eligible)))
+        rank = list(range(len(self.hh)))
         rng.shuffle(rank)
-        self.hh = eligible
         self.rank = rank
-        hcount = len(eligible)
+        hcount = len(self.hh)
         self.H = hcount
         _spend(hcount * n // 2)
-        open_days = sum(1 << i for i in range(n) if self.cap[i] > 0)
-        self.avail: list[int] = []
-        for h in eligible:
-            mask = open_days
-            for away in h.unavailable:
-                off = (away - first).days
-                if 0 <= off < n:
-                    mask &= ~(1 << off)
-            if h.last_shift_date is not None:
-                off = (h.last_shift_date - first).days
-                for d in range(max(0, off - g + 1), min(n, off + g)):
-                    mask &= ~(1 << d)
-            self.avail.append(mask)
-        order = sorted(range(hcount), key=lambda i: rank[i])
-        self.by_night = [[h for h in order if self.avail[h] >> d & 1] for d in range(n)]
-        self.prior = [h.prior_shifts for h in eligible]
-        self.prior_w = [h.prior_weekend_shifts for h in eligible]
+        self.prior, self.prior_w = month.prior, month.prior_w
         self.sched = [0] * hcount
         self.load = list(self.prior)
         self.wl = list(self.prior_w)
         self.occ: list[list[int]] = [[] for _ in range(n)]
-        self.hist_l: dict[int, int] = {}
-        self.hist_w: dict[int, int] = {}
-        for load, wload in zip(self.load, self.wl, strict=True):
-            self.hist_l[load] = self.hist_l.get(load, 0) + 1
-            self.hist_w[wload] = self.hist_w.get(wload, 0) + 1
-        self.places = sum(self.cap)
+        # how many households carry each load, and each weekend load
+        self.hist_l: dict[int, int] = dict(month.hist_l)
+        self.hist_w: dict[int, int] = dict(month.hist_w)
+        self.places = month.places
         self.filled = 0
         # later starts skip the costly moves that rarely pay (see improve)
         self.thorough = True
@@ -1164,6 +1260,14 @@ class _Engine:
         # re-planned schedules, valid until the next committed change
         self._replans: dict[tuple[int, int], tuple[int, int, int]] = {}
         self._plans: dict[tuple[int, int, int, int, int, int], int] = {}
+
+    @functools.cached_property
+    def by_night(self) -> list[list[int]]:
+        """Per night, the households free on it, by rank (built on first use: the
+        first greedy pass, which settles most loose RTs, has no need of it)."""
+        order = sorted(range(self.H), key=lambda i: self.rank[i])
+        avail = self.avail
+        return [[h for h in order if avail[h] >> d & 1] for d in range(self.n)]
 
     @classmethod
     def of_shifts(cls, problem: Problem, restart: int, shifts: list[tuple[int, int]]) -> _Engine:
@@ -1204,15 +1308,8 @@ class _Engine:
         s = self.sched[h]
         if s & ~self.avail[h]:
             return False
-        win = self.win
-        m = s
-        while m:
-            low = m & -m
-            d = low.bit_length() - 1
-            if s & win[d] != low:
-                return False
-            m ^= low
-        return True
+        # no two shifts fewer than g days apart: no shift k < g days after another
+        return not any(s & (s >> k) for k in range(1, self.g))
 
     # -- construction --
 
@@ -1267,6 +1364,7 @@ class _Engine:
         """
         n, cap, wk, win, avail = self.n, self.cap, self.wk, self.win, self.avail
         sched, load, wl, rank = self.sched, self.load, self.wl, self.rank
+        free_count = self.month.free_count
         scale = max(self.H, max(wl, default=0) + n) + 1
         of_rank = [0] * self.H
         for h, r in enumerate(rank):
@@ -1280,24 +1378,40 @@ class _Engine:
 
         weekday = sorted(map(weekday_key, range(self.H)))
         weekend = sorted(map(weekend_key, range(self.H)))
+        occ, hist_l, hist_w = self.occ, self.hist_l, self.hist_w
+        square = scale * scale
+        filled = 0
         for d in range(n):
             if not cap[d]:
                 continue
-            _spend(len(self.by_night[d]) // 2)
-            free, w = 1 << d, win[d]
+            _spend(free_count[d] // 2)
+            free, w, on_weekend = 1 << d, win[d], wk[d]
             chosen: list[int] = []
-            for key in weekend if wk[d] else weekday:
+            for key in weekend if on_weekend else weekday:
                 h = of_rank[key % scale]
                 if avail[h] & free and not sched[h] & w:
                     chosen.append(h)
                     if len(chosen) == cap[d]:
                         break
+            # as _add does, inline: a shift each, the orders and histograms kept
             for h in chosen:
-                del weekday[bisect.bisect_left(weekday, weekday_key(h))]
-                del weekend[bisect.bisect_left(weekend, weekend_key(h))]
-                self._add(h, d)
-                bisect.insort(weekday, weekday_key(h))
-                bisect.insort(weekend, weekend_key(h))
+                old, old_w, r = load[h], wl[h], rank[h]
+                del weekday[bisect.bisect_left(weekday, (old * scale - old_w) * scale + r)]
+                del weekend[bisect.bisect_left(weekend, (old * scale + old_w) * scale + r)]
+                sched[h] |= free
+                load[h] = old + 1
+                hist_l[old] -= 1
+                hist_l[old + 1] = hist_l.get(old + 1, 0) + 1
+                if on_weekend:
+                    wl[h] = old_w + 1
+                    hist_w[old_w] -= 1
+                    hist_w[old_w + 1] = hist_w.get(old_w + 1, 0) + 1
+                bisect.insort(weekday, (old + 1) * square - wl[h] * scale + r)
+                bisect.insort(weekend, (old + 1) * square + wl[h] * scale + r)
+            occ[d] += chosen
+            filled += len(chosen)
+        _WORK.units += 2 * filled
+        self.filled += filled
 
     def _suffix_most(self, mask: int) -> list[int]:
         """``most[t]``: the most shifts a household free from day t can serve on ``mask``."""
@@ -2461,7 +2575,7 @@ class _Engine:
         night more than its team or the households free on it."""
         room = [0, 0]
         for d in range(self.n):
-            room[self.wk[d]] += min(self.cap[d], len(self.by_night[d]))
+            room[self.wk[d]] += min(self.cap[d], self.month.free_count[d])
         return room[0], room[1]
 
     def filled_upper_bound(self, caps: list[int]) -> int:
@@ -2515,25 +2629,33 @@ class _Engine:
 
     def roster_is_valid(self) -> bool:
         """Re-check every hard rule on the whole roster (a guard, not a search step)."""
-        for d in range(self.n):
-            members = self.occ[d]
-            if len(members) > self.cap[d] or len(set(members)) != len(members):
+        # the schedules again, from the nights' members: the same, no one twice a night
+        rebuilt = [0] * self.H
+        for d, members in enumerate(self.occ):
+            if len(members) > self.cap[d]:
                 return False
-            if any(not self.sched[h] >> d & 1 for h in members):
-                return False
-        shifts = sum(len(members) for members in self.occ)
-        return shifts == sum(m.bit_count() for m in self.sched) and all(
-            self._valid(h) for h in range(self.H)
-        )
+            bit = 1 << d
+            for h in members:
+                if rebuilt[h] & bit:
+                    return False
+                rebuilt[h] |= bit
+        if rebuilt != self.sched:
+            return False
+        # as _valid, household by household: free on its nights, shifts g days apart
+        _WORK.units += 3 * self.H
+        if any(s & ~a for s, a in zip(rebuilt, self.avail, strict=True)):
+            return False
+        return not any(s & (s >> k) for k in range(1, self.g) for s in rebuilt)
 
     def figures(self) -> Figures:
         spread, _, weekend, _ = self.objective()
         return Figures(self.places - self.filled, spread, weekend)
 
     def nights(self) -> tuple[tuple[date, tuple[str, ...]], ...]:
+        # the households are in the order of their ids: their indices sort as the ids do
+        ids = [h.id for h in self.hh]
         return tuple(
-            (day, tuple(sorted(self.hh[h].id for h in self.occ[d])))
-            for d, day in enumerate(self.days)
+            (day, tuple([ids[h] for h in sorted(self.occ[d])])) for d, day in enumerate(self.days)
         )
 
 
@@ -2561,7 +2683,7 @@ def _construct(
     """
     eng = _Engine(problem)
     eng.greedy(0)
-    caps = [_most_shifts(m, eng.g) for m in eng.avail]
+    caps = eng.month.most
     if eng.filled >= eng.places:
         return eng, caps, eng.places, None
     eng.fill(deadline, replan=False)
@@ -2752,9 +2874,7 @@ def _bounds(
         known.spread = spread_lb
         # only the deadline ends the search early; otherwise a window at the bound is open
         known.spread_final = spread_lb < figs.spread and _clock() <= deadline
-    if _WORK.weekend_caps is None:
-        _WORK.weekend_caps = [_most_shifts(m & eng.weekend_mask, eng.g) for m in eng.avail]
-    weekend_caps = _WORK.weekend_caps
+    weekend_caps = eng.month.most_w
     weekday_room, weekend_room = eng.room()
     weekend_lb = _spread_bound(
         eng.prior_w, weekend_caps, max(0, eng.filled - weekday_room), weekend_room

@@ -444,3 +444,14 @@ def test_the_final_guard_catches_a_broken_roster() -> None:
     engine._set(0, 0)
     engine._set(1, 1 << 2)  # B on a night it is away
     assert not engine.roster_is_valid()
+    engine._set(1, 0)
+    assert engine.roster_is_valid()
+    engine._set(0, 1 << 5)
+    engine._set(1, 1 << 5)  # two on a night of one
+    assert not engine.roster_is_valid()
+    engine._set(1, 0)
+    engine.occ[5].append(0)  # A twice on one night
+    assert not engine.roster_is_valid()
+    engine.occ[5].pop()
+    engine.occ[9].append(1)  # a night's member without the shift in its schedule
+    assert not engine.roster_is_valid()

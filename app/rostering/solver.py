@@ -61,6 +61,7 @@ import collections
 import functools
 import itertools
 import math
+import operator
 import random
 import re
 import threading
@@ -920,14 +921,14 @@ def _spread_bound(
     """
     if not priors:
         return 0
-    top_prior = max(priors)
-    low_ceiling = min(p + c for p, c in zip(priors, caps, strict=True))
     ordered = sorted(priors)
+    top_prior = ordered[-1]
     below = [0, *itertools.accumulate(ordered)]  # below[k]: the k smallest priors' sum
     # room for a top T (at least every prior): sum(min(c, T - p)), that is
     # H * T - sum(priors) - sum(T - p - c for p + c < T)
-    ends = sorted(p + c for p, c in zip(priors, caps, strict=True))
+    ends = sorted(map(operator.add, priors, caps))
     before_end = [0, *itertools.accumulate(ends)]
+    low_ceiling = ends[0]
 
     def need(low: int) -> int:
         _spend(len(priors) // 2)
@@ -3107,7 +3108,9 @@ def _solve(problem: Problem, time_budget_s: float) -> Solution:
     bounds = _bounds(best, caps, filled_ub, started + 0.15 * time_budget_s, known, lp=lp)
     # a short local search settles most RTs; the LP bounds may then end the search
     _improve(best, filled_ub, bounds, _share(deadline, _FIRST_SEARCH if lp else 0.2))
-    bounds = _bounds(best, caps, filled_ub, _share(deadline, 0.15), known)
+    # a roster at the bounds is optimal, and bounds asked again would only meet it
+    if best.figures() != bounds:
+        bounds = _bounds(best, caps, filled_ub, _share(deadline, 0.15), known)
     if best.figures() != bounds:
         # where it stalls, dives from the LP at the windows the bounds leave open
         searched = best

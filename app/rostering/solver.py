@@ -926,7 +926,7 @@ def _spread_bound(
     below = [0, *itertools.accumulate(ordered)]  # below[k]: the k smallest priors' sum
     # room for a top T (at least every prior): sum(min(c, T - p)), that is
     # H * T - sum(priors) - sum(T - p - c for p + c < T)
-    ends = sorted(map(operator.add, priors, caps))
+    ends: list[int] = sorted(map(operator.add, priors, caps))
     before_end = [0, *itertools.accumulate(ends)]
     low_ceiling = ends[0]
 

@@ -331,8 +331,6 @@ class _Work(threading.local):
     wall_limit = math.inf
     # the LP relaxation of the problem being solved (see _Engine.relaxation)
     relaxation: _Relaxation | None = None
-    # every household's _weekend_range and the reach of weekend loads (see weekend_reach)
-    reach: tuple[list[list[tuple[int, int]]], int, int] | None = None
     # the problem being solved and its nights and households (see _month)
     month: tuple[Problem, _Month] | None = None
 
@@ -346,7 +344,6 @@ class _Work(threading.local):
         """Drop what was kept for the problem of the last solve (its units stay, for
         the benchmark to read)."""
         self.relaxation = None
-        self.reach = None
         self.month = None
 
 
@@ -405,6 +402,12 @@ def _most_shifts(mask: int, g: int) -> int:
         count += 1
         mask &= -((mask & -mask) << g)  # drop the nights before g days on
     return count
+
+
+def _spaced(mask: int, g: int) -> bool:
+    """Are the shifts of ``mask`` at least ``g`` days apart (no shift k < g days after
+    another)?"""
+    return not any(mask & (mask >> k) for k in range(1, g))
 
 
 def _each_most_shifts(masks: list[int], g: int) -> list[int]:
@@ -1128,7 +1131,7 @@ class _Packing:
 @dataclass(frozen=True)
 class _Month:
     """What every engine of one solve shares: the problem's nights and households, as
-    the search reads them (built once per solve, see ``_month``)."""
+    the search reads them (built once per solve, see ``_month``; never changed)."""
 
     days: list[date]
     g: int
@@ -1151,6 +1154,24 @@ class _Month:
     # per household, the most shifts, and the most weekend shifts, it can serve
     most: list[int]
     most_w: list[int]
+
+    @functools.cached_property
+    def reach(self) -> tuple[list[list[tuple[int, int]]], int, int]:
+        """See ``_Engine.weekend_reach`` (computed on first use: loose RTs settled by the
+        first pass never ask)."""
+        n = len(self.days)
+        # per household, for each shift count c it could serve alone, the fewest and
+        # most weekend nights among its valid schedules of exactly c shifts
+        by_mask: dict[int, list[tuple[int, int]]] = {}
+        for mask in self.avail:
+            if mask not in by_mask:
+                _spend(n)
+                by_mask[mask] = _weekend_range(mask, n, self.g, self.weekend_mask)
+        tables = [by_mask[mask] for mask in self.avail]
+        pairs = list(zip(self.prior_w, tables, strict=True))
+        w_floor = max(pw + min(lo for lo, _ in t) for pw, t in pairs)
+        w_ceiling = min(pw + max(hi for _, hi in t) for pw, t in pairs)
+        return tables, w_floor, w_ceiling
 
 
 def _month(problem: Problem) -> _Month:
@@ -1178,9 +1199,8 @@ def _month(problem: Problem) -> _Month:
     avail: list[int] = []
     for h in eligible:
         mask = open_days
-        if h.unavailable:
-            for away in h.unavailable:
-                mask &= ~night_of.get(away, 0)
+        for away in h.unavailable:
+            mask &= ~night_of.get(away, 0)
         last = h.last_shift_date
         if last is not None:
             block = gap_of.get(last)
@@ -1309,8 +1329,7 @@ class _Engine:
         s = self.sched[h]
         if s & ~self.avail[h]:
             return False
-        # no two shifts fewer than g days apart: no shift k < g days after another
-        return not any(s & (s >> k) for k in range(1, self.g))
+        return _spaced(s, self.g)
 
     # -- construction --
 
@@ -1371,16 +1390,15 @@ class _Engine:
         for h, r in enumerate(rank):
             of_rank[r] = h
 
-        def weekday_key(h: int) -> int:
-            return (load[h] * scale - wl[h]) * scale + rank[h]
+        def keys(h: int) -> tuple[int, int]:
+            """Household h's place in the weekday order and in the weekend order."""
+            high = load[h] * scale
+            return (high - wl[h]) * scale + rank[h], (high + wl[h]) * scale + rank[h]
 
-        def weekend_key(h: int) -> int:
-            return (load[h] * scale + wl[h]) * scale + rank[h]
-
-        weekday = sorted(map(weekday_key, range(self.H)))
-        weekend = sorted(map(weekend_key, range(self.H)))
+        both = [keys(h) for h in range(self.H)]
+        weekday = sorted(k for k, _ in both)
+        weekend = sorted(k for _, k in both)
         occ, hist_l, hist_w = self.occ, self.hist_l, self.hist_w
-        square = scale * scale
         filled = 0
         for d in range(n):
             if not cap[d]:
@@ -1396,9 +1414,10 @@ class _Engine:
                         break
             # as _add does, inline: a shift each, the orders and histograms kept
             for h in chosen:
-                old, old_w, r = load[h], wl[h], rank[h]
-                del weekday[bisect.bisect_left(weekday, (old * scale - old_w) * scale + r)]
-                del weekend[bisect.bisect_left(weekend, (old * scale + old_w) * scale + r)]
+                day_key, end_key = keys(h)
+                del weekday[bisect.bisect_left(weekday, day_key)]
+                del weekend[bisect.bisect_left(weekend, end_key)]
+                old, old_w = load[h], wl[h]
                 sched[h] |= free
                 load[h] = old + 1
                 hist_l[old] -= 1
@@ -1407,8 +1426,9 @@ class _Engine:
                     wl[h] = old_w + 1
                     hist_w[old_w] -= 1
                     hist_w[old_w + 1] = hist_w.get(old_w + 1, 0) + 1
-                bisect.insort(weekday, (old + 1) * square - wl[h] * scale + r)
-                bisect.insort(weekend, (old + 1) * square + wl[h] * scale + r)
+                day_key, end_key = keys(h)
+                bisect.insort(weekday, day_key)
+                bisect.insort(weekend, end_key)
             occ[d] += chosen
             filled += len(chosen)
         _WORK.units += 2 * filled
@@ -2482,20 +2502,7 @@ class _Engine:
         """Every household's ``_weekend_range``, and the weekend loads every household can
         reach: at least the floor, at most the ceiling (loads outside need a window wider).
         Computed on first use (one per solve: every engine of a solve has its problem)."""
-        if _WORK.reach is None:
-            # per household, for each shift count c it could serve alone, the fewest and
-            # most weekend nights among its valid schedules of exactly c shifts
-            by_mask: dict[int, list[tuple[int, int]]] = {}
-            for mask in self.avail:
-                if mask not in by_mask:
-                    _spend(self.n)
-                    by_mask[mask] = _weekend_range(mask, self.n, self.g, self.weekend_mask)
-            tables = [by_mask[mask] for mask in self.avail]
-            pairs = list(zip(self.prior_w, tables, strict=True))
-            w_floor = max(pw + min(lo for lo, _ in t) for pw, t in pairs)
-            w_ceiling = min(pw + max(hi for _, hi in t) for pw, t in pairs)
-            _WORK.reach = tables, w_floor, w_ceiling
-        return _WORK.reach
+        return self.month.reach
 
     def _best_schedule(self, weight: list[float], allowed: int) -> tuple[float, int]:
         """Most valuable valid schedule of ``h`` on ``allowed`` nights (positive weights)."""
@@ -2644,9 +2651,8 @@ class _Engine:
             return False
         # as _valid, household by household: free on its nights, shifts g days apart
         _WORK.units += 3 * self.H
-        if any(s & ~a for s, a in zip(rebuilt, self.avail, strict=True)):
-            return False
-        return not any(s & (s >> k) for k in range(1, self.g) for s in rebuilt)
+        g = self.g
+        return all(not s & ~a and _spaced(s, g) for s, a in zip(rebuilt, self.avail, strict=True))
 
     def figures(self) -> Figures:
         spread, _, weekend, _ = self.objective()

@@ -544,7 +544,6 @@ class _Relaxation:
         total_row = n + 2 * hcount
         hs, ds, col_starts, col_index, row = _columns(avail, n, g, weekend)
         self.cols: list[tuple[int, int]] = list(zip(hs.tolist(), ds.tolist(), strict=True))
-        self.col_household = hs
         ncol = len(self.cols)
         # the floors of the loads and of the weekend loads: -1 in every household's
         # row of shifts, and of weekend shifts
@@ -800,7 +799,7 @@ class _Relaxation:
         # in highspy, not in its type stubs
         self.solver.changeRowsBounds(len(rows), rows, lower, upper)  # type: ignore[attr-defined]
 
-    def dive(self, steps: int, deadline: float, hold: bool = False) -> list[tuple[int, int]] | None:
+    def dive(self, steps: int, deadline: float) -> list[tuple[int, int]] | None:
         """An integral roster within the windows of the last feasible check, or None.
 
         It starts from that check's solution: a solve from scratch first (as it
@@ -812,15 +811,9 @@ class _Relaxation:
         dive fails when even that is refuted, when the solve of its ``steps + 1``-th
         round is still fractional, or past ``deadline``.  Every fix is undone on the
         way out.
-
-        With ``hold``, a household whose shares are all whole is held there (each of
-        its columns fixed at its value) from that round on: the fractional shares
-        no longer wander back into households already settled, where on some RTs
-        with a gap of 6 nights they kept the dive from ever coming out whole.
         """
         solver, ncol = self.solver, self.ncol
         fixed: list[int] = []
-        held = numpy.zeros(ncol, dtype=bool)
         self.dived = None
         if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             return None
@@ -843,15 +836,6 @@ class _Relaxation:
                 if now + (now - last) * _DIVE_LOOKAHEAD > deadline:
                     return None
                 last = now
-                if hold:
-                    whole = numpy.ones(self.hcount, dtype=bool)
-                    whole[self.col_household[split]] = False
-                    settled = numpy.flatnonzero(whole[self.col_household] & ~held)
-                    held[settled] = True
-                    on = values[settled] > 0.5
-                    self._bound(settled[on].tolist(), 1.0, 1.0)
-                    self._bound(settled[~on].tolist(), 0.0, 0.0)
-                    fixed += settled.tolist()
                 batch: list[int] = []
                 households: set[int] = set()
                 # largest first; the first column on ties
@@ -2998,14 +2982,6 @@ def _dived(
                 # local search have it
                 return _lp_rounded(problem, best, first, filled_ub, bounds, deadline)
             roster = relaxation.dive(_DIVE_ROUNDS, diving)
-            if roster is None:
-                # rounding starts from where the dive got to, nearer whole than the check
-                first = (relaxation.shares(dived=True), ranges)
-                # a second dive, holding the households it settles: on 580 RTs with CP-SAT
-                # optima one more optimal (a gap of 6 nights), none lost, 1% more work
-                weekend = [(a, b) for _, _, a, b in ranges]
-                if not no_room() and relaxation.feasible(counts, weekend, total):
-                    roster = relaxation.dive(_DIVE_ROUNDS, diving, hold=True)
             if roster is not None:
                 # it fills ``total`` places, as the LP's row of all shifts holds it
                 other = _Engine.of_shifts(problem, _RESTARTS + 50, roster)
@@ -3019,6 +2995,8 @@ def _dived(
                 )
                 _polish(other, total, filled_ub, aim, deadline)
                 return other if _better(other, best) else best
+            # rounding starts from where the dive got to, nearer whole than the check
+            first = (relaxation.shares(dived=True), ranges)
             dives += 1
             if dives >= _DIVES:
                 break

@@ -121,18 +121,6 @@ def test_the_budgets_last_part_proves_what_the_dives_refuted() -> None:
     assert _figures(solution) == (optimum["unfilled"], optimum["spread"], optimum["weekend_spread"])
 
 
-@pytest.mark.usefixtures("counted_budget_only")
-def test_a_dive_holding_settled_households_lands_where_the_plain_one_does_not() -> None:
-    # gap6-47: the plain dive at the open window (weekend spread 0) never comes out
-    # whole, its fractional shares wandering back into settled households; the second
-    # dive holds those and lands, within the default budget and proved
-    case = next(c for c in _cases("gap6") if c["name"] == "gap6-47")
-    solution = solve(parse_problem(case["problem"]))
-    optimum = case["optimum"]
-    assert _figures(solution) == (optimum["unfilled"], optimum["spread"], optimum["weekend_spread"])
-    assert solution.proved_optimal
-
-
 @pytest.mark.parametrize("case", _cases(), ids=lambda c: c["name"])
 def test_committed_instance_passes_the_independent_checker(
     case: dict[str, Any], checker: Evaluate

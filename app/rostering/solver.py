@@ -329,15 +329,19 @@ class _Work(threading.local):
 
     units = 0
     wall_limit = math.inf
+    # the budget's end on this clock, in units: no LP solve runs past it (see _Relaxation._run)
+    budget = math.inf
     # the LP relaxation of the problem being solved (see _Engine.relaxation)
     relaxation: _Relaxation | None = None
     # the problem being solved and its nights and households (see _month)
     month: tuple[Problem, _Month] | None = None
 
-    def start(self, wall_limit: float) -> None:
-        """A new solve: no work done yet, and nothing kept from another problem."""
+    def start(self, wall_limit: float, budget: float = math.inf) -> None:
+        """A new solve of ``budget`` units: no work done yet, and nothing kept from
+        another problem."""
         self.units = 0
         self.wall_limit = wall_limit
+        self.budget = budget
         self.forget()
 
     def forget(self) -> None:
@@ -594,6 +598,7 @@ class _Relaxation:
         # from a basis whose bounds moved, the dual
         self.primal_start = 2 * g * sum(max(0, c) for c in cap) >= ncol
         self.strategy = 1  # HiGHS's simplex_strategy (1: the dual, 4: the primal)
+        self.limit: int | None = None  # its simplex_iteration_limit (None: none)
         # (width, k or -1, total) that ``within`` left open
         self.unrefuted: set[tuple[int, int, int]] = set()
         # the checks ``feasible`` refuted: the bounds and the dives ask some again
@@ -608,7 +613,12 @@ class _Relaxation:
         # the shares of the last dive's last solve (see dive, shares)
         self.dived: numpy.ndarray | None = None
 
-    def _run(self) -> highspy.HighsModelStatus:
+    def _run(self, limit: int | None = None) -> highspy.HighsModelStatus:
+        """Solve from the last basis, in at most ``limit`` iterations and never past
+        the budget's end on the work clock: the iterations left to it are those the
+        units left pay for (a solve started near the budget's end took up to a sixth
+        of a 200 ms budget more, two fifths of a 50 ms one).  A solve stopped so ends
+        neither optimal nor refuted: a check it stops is not refuted, a dive fails."""
         # HiGHS's time limit is on its own clock, which adds up the time of every run of
         # this model: the wall time left is counted from what it has run so far
         left = max(0.001, _WORK.wall_limit - time.perf_counter())
@@ -618,6 +628,13 @@ class _Relaxation:
         if strategy != self.strategy:
             self.solver.setOptionValue("simplex_strategy", strategy)
             self.strategy = strategy
+        if _WORK.budget < math.inf:
+            cap = self._iterations_for(int(_WORK.budget - _WORK.units))
+            limit = cap if limit is None else min(limit, cap)
+        if limit != self.limit:
+            value = highspy.kHighsIInf if limit is None else limit
+            self.solver.setOptionValue("simplex_iteration_limit", value)
+            self.limit = limit
         self.solver.run()
         iterations = self.solver.getInfo().simplex_iteration_count - before
         if self.cold:
@@ -627,6 +644,16 @@ class _Relaxation:
             _spend(2050 + iterations * (self.ncol + self.nrow) // 12)
         self.cold = False
         return self.solver.getModelStatus()
+
+    def _iterations_for(self, units: int) -> int:
+        """The most iterations a solve may take for ``units`` (the inverse of what
+        ``_run`` spends), at least 0."""
+        size = self.ncol + self.nrow
+        if not self.cold:
+            return max(0, (units - 2050) * 12 // size)
+        if self.primal_start:
+            return max(0, (units - 14000) * 90 // (size + 1000))
+        return max(0, (units - 19000) * 67 // (size + 1000))
 
     def _cold_units(self, iterations: int) -> int:
         """What a solve from scratch costs on the work clock: fitted to HiGHS's time
@@ -646,7 +673,7 @@ class _Relaxation:
 
     def fill(self) -> tuple[float, list[float]] | None:
         """The most places a fractional roster fills, and each night's price (its
-        dual); None if HiGHS stops early (only past the wall limit)."""
+        dual); None if HiGHS stops early (past the wall limit or the budget)."""
         if not self.ncol:
             return 0.0, [0.0] * self.n
         if self._run() != highspy.HighsModelStatus.kOptimal:
@@ -774,10 +801,7 @@ class _Relaxation:
         count = len(floors)
         self.solver.changeColsBounds(count, where, numpy.full(count, -inf), numpy.full(count, inf))
         self._set_rows(lower, upper)
-        limit = _WITHIN_ITERATIONS if weekend is None else _WITHIN_WEEKEND_ITERATIONS
-        self.solver.setOptionValue("simplex_iteration_limit", limit)
-        status = self._run()
-        self.solver.setOptionValue("simplex_iteration_limit", highspy.kHighsIInf)
+        status = self._run(_WITHIN_ITERATIONS if weekend is None else _WITHIN_WEEKEND_ITERATIONS)
         self.solver.changeColsBounds(count, where, numpy.zeros(count), numpy.zeros(count))
         self.solver.setBasis(basis)
         if status != highspy.HighsModelStatus.kInfeasible:
@@ -3097,11 +3121,12 @@ def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
     than ``_WALL_FACTOR`` times the budget on the wall is cut short there (still
     valid, with honest bounds).
     """
-    _WORK.start(time.perf_counter() + _WALL_FACTOR * time_budget_s)
+    budget = time_budget_s / _UNIT_S if _UNIT_S else math.inf
+    _WORK.start(time.perf_counter() + _WALL_FACTOR * time_budget_s, budget)
     try:
         return _solve(problem, time_budget_s)
     finally:
-        _WORK.wall_limit = math.inf
+        _WORK.wall_limit = _WORK.budget = math.inf
         _WORK.forget()
 
 

@@ -22,6 +22,8 @@ FAMILIES: dict[str, tuple[tuple[int, int], tuple[int, int], tuple[int, int]]] = 
     "gap1": ((15, 60), (1, 5), (1, 1)),
     # tight too, with more households and longer gaps: the LP is twice a tight RT's
     "crowded": ((30, 50), (6, 8), (5, 6)),
+    # the whole ranges, drawn evenly: an RT of any size, team and gap
+    "uniform": ((15, 200), (1, 8), (1, 6)),
 }
 
 

@@ -2629,6 +2629,10 @@ class _Engine:
         """Raise ``bound`` while the LP refutes every load window of that width for a
         roster of ``total`` shifts: all at once (``within``), else one by one."""
         top_prior = max(self.prior)
+        # a window one narrower than ours holds every narrower one: refuted, nothing
+        # between the bound and ours is open (the roster's spread is most often optimal)
+        if bound < ours - 1 and not self.relaxation().within(self.prior, ours - 1, total):
+            return ours
         while bound < ours:
             if _clock() > deadline:
                 return bound

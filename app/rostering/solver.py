@@ -616,60 +616,61 @@ class _Relaxation:
     def _run(self, limit: int | None = None) -> highspy.HighsModelStatus:
         """Solve from the last basis, in at most ``limit`` iterations and never past
         the budget's end on the work clock: the iterations left to it are those the
-        units left pay for (a solve started near the budget's end took up to a sixth
-        of a 200 ms budget more, two fifths of a 50 ms one).  A solve stopped so ends
-        neither optimal nor refuted: a check it stops is not refuted, a dive fails."""
+        units left pay for, and with none left it does not run (a solve started near
+        the budget's end took up to a sixth of a 200 ms budget more, two fifths of a
+        50 ms one).  A solve stopped so ends neither optimal nor refuted: a check it
+        stops is not refuted, a dive fails."""
+        if _WORK.budget < math.inf:
+            cap = self._iterations_for(int(_WORK.budget - _WORK.units))
+            if cap == 0:
+                return highspy.HighsModelStatus.kIterationLimit
+            limit = cap if limit is None else min(limit, cap)
         # HiGHS's time limit is on its own clock, which adds up the time of every run of
         # this model: the wall time left is counted from what it has run so far
         left = max(0.001, _WORK.wall_limit - time.perf_counter())
         self.solver.setOptionValue("time_limit", self.solver.getRunTime() + left)
-        before = max(0, self.solver.getInfo().simplex_iteration_count)
         strategy = 4 if self.cold and self.primal_start else 1
         if strategy != self.strategy:
             self.solver.setOptionValue("simplex_strategy", strategy)
             self.strategy = strategy
-        if _WORK.budget < math.inf:
-            cap = self._iterations_for(int(_WORK.budget - _WORK.units))
-            limit = cap if limit is None else min(limit, cap)
         if limit != self.limit:
             value = highspy.kHighsIInf if limit is None else limit
             self.solver.setOptionValue("simplex_iteration_limit", value)
             self.limit = limit
         self.solver.run()
-        iterations = self.solver.getInfo().simplex_iteration_count - before
-        if self.cold:
-            _spend(self._cold_units(iterations))
-        else:
-            # fitted to HiGHS's time on the benchmark's machine, as _cold_units
-            _spend(2050 + iterations * (self.ncol + self.nrow) // 12)
+        # HiGHS counts the iterations of each run on its own
+        _spend(self._units(max(0, self.solver.getInfo().simplex_iteration_count), self.cold))
         self.cold = False
         return self.solver.getModelStatus()
 
-    def _iterations_for(self, units: int) -> int:
-        """The most iterations a solve may take for ``units`` (the inverse of what
-        ``_run`` spends), at least 0."""
-        size = self.ncol + self.nrow
-        if not self.cold:
-            return max(0, (units - 2050) * 12 // size)
-        if self.primal_start:
-            return max(0, (units - 14000) * 90 // (size + 1000))
-        return max(0, (units - 19000) * 67 // (size + 1000))
-
-    def _cold_units(self, iterations: int) -> int:
-        """What a solve from scratch costs on the work clock: fitted to HiGHS's time
-        on the benchmark's machine, a set-up and iterations cheaper than a warm
+    def _rates(self, cold: bool) -> tuple[int, int, int]:
+        """What a solve costs on the work clock, fitted to HiGHS's time on the
+        benchmark's machine: a set-up, then per iteration ``size`` units over
+        ``divisor``.  From scratch a set-up and iterations cheaper than a warm
         solve's (the primal's cheaper still)."""
         size = self.ncol + self.nrow
+        if not cold:
+            return 2050, size, 12
         if self.primal_start:
-            return 14000 + iterations * (size + 1000) // 90
-        return 19000 + iterations * (size + 1000) // 67
+            return 14000, size + 1000, 90
+        return 19000, size + 1000, 67
+
+    def _units(self, iterations: int, cold: bool) -> int:
+        setup, size, divisor = self._rates(cold)
+        return setup + iterations * size // divisor
+
+    def _iterations_for(self, units: int) -> int:
+        """The most iterations the next solve may take for ``units`` (the inverse of
+        ``_units``); 0 when they do not pay for its set-up."""
+        setup, size, divisor = self._rates(self.cold)
+        return max(0, (units - setup) * divisor // size)
 
     def cold_cost(self) -> float:
         """About what a solve from scratch costs on the work clock, in seconds (the
         primal simplex takes about four iterations for five columns, the dual two
         for three)."""
         iterations = self.ncol * 4 // 5 if self.primal_start else self.ncol * 2 // 3
-        return self._cold_units(iterations) * _UNIT_S
+        return self._units(iterations, cold=True) * _UNIT_S
 
     def fill(self) -> tuple[float, list[float]] | None:
         """The most places a fractional roster fills, and each night's price (its
@@ -871,10 +872,13 @@ class _Relaxation:
                             break
                 for size in dict.fromkeys((len(batch), 1)):
                     self._bound(batch[:size], 1.0, 1.0)
-                    if self._run() == highspy.HighsModelStatus.kOptimal:
+                    status = self._run()
+                    if status == highspy.HighsModelStatus.kOptimal:
                         fixed += batch[:size]
                         break
                     self._bound(batch[:size], 0.0, 1.0)
+                    if status != highspy.HighsModelStatus.kInfeasible:
+                        return None  # stopped by the budget (or the wall), not refuted
                 else:
                     fixed.append(batch[0])
                     self._bound(batch[:1], 0.0, 0.0)
@@ -2624,14 +2628,26 @@ class _Engine:
         return min(sum(self.room()), sum(caps))
 
     def refine_spread_bound(
-        self, bound: int, ours: int, total: int, caps: list[int], deadline: float
+        self,
+        bound: int,
+        ours: int,
+        total: int,
+        caps: list[int],
+        deadline: float,
+        of_roster: bool = False,
     ) -> int:
         """Raise ``bound`` while the LP refutes every load window of that width for a
-        roster of ``total`` shifts: all at once (``within``), else one by one."""
+        roster of ``total`` shifts: all at once (``within``), else one by one.  Where
+        ``ours`` is a roster's spread (``of_roster``), not only a ceiling, the width
+        one narrower is asked first: it holds every narrower window, so refuted, the
+        bound is ours at once (a roster's spread is most often optimal)."""
         top_prior = max(self.prior)
-        # a window one narrower than ours holds every narrower one: refuted, nothing
-        # between the bound and ours is open (the roster's spread is most often optimal)
-        if bound < ours - 1 and not self.relaxation().within(self.prior, ours - 1, total):
+        if (
+            of_roster
+            and bound < ours - 1
+            and _clock() <= deadline
+            and not self.relaxation().within(self.prior, ours - 1, total)
+        ):
             return ours
         while bound < ours:
             if _clock() > deadline:
@@ -2737,7 +2753,7 @@ def _construct(
     price: list[float] | None = None
     if eng.filled < filled_ub:
         relaxed = eng.relaxation().fill()
-        # None only past the wall limit, where the search ends: the trivial bound holds
+        # None past the wall limit or a budget too small for it: the trivial bound holds
         value, price = relaxed if relaxed is not None else (float(filled_ub), [0.0] * eng.n)
         filled_ub = min(filled_ub, int(value + 1e-6))
 
@@ -2913,7 +2929,9 @@ def _bounds(
     if proved_fill:
         spread_lb = max(spread_lb, known.spread)
     if lp and proved_fill and figs.spread > spread_lb and not known.spread_final:
-        spread_lb = eng.refine_spread_bound(spread_lb, figs.spread, eng.filled, caps, deadline)
+        spread_lb = eng.refine_spread_bound(
+            spread_lb, figs.spread, eng.filled, caps, deadline, of_roster=True
+        )
         known.spread = spread_lb
         # only the deadline ends the search early; otherwise a window at the bound is open
         known.spread_final = spread_lb < figs.spread and _clock() <= deadline

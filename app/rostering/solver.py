@@ -453,6 +453,11 @@ def _weekend_range(mask: int, n: int, g: int, weekend_mask: int) -> list[tuple[i
 # --- the LP relaxation (HiGHS) -----------------------------------------------------
 
 
+def _free_nights(avail: list[int], n: int) -> numpy.ndarray:
+    """Per household (row) and night (column), 1 where it is free (``avail``'s bits)."""
+    return (numpy.array(avail, dtype=numpy.int64)[:, None] >> numpy.arange(n)) & 1
+
+
 def _columns(
     avail: list[int], n: int, g: int, weekend: int
 ) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray, numpy.ndarray, int]:
@@ -467,7 +472,7 @@ def _columns(
     (a window the previous one covers is left out): at most one shift in each.
     """
     hcount = len(avail)
-    free = (numpy.array(avail, dtype=numpy.int64)[:, None] >> numpy.arange(n)) & 1
+    free = _free_nights(avail, n)
     hs, ds = numpy.nonzero(free)
     ncol = len(hs)
     total_row = n + 2 * hcount
@@ -1275,13 +1280,7 @@ def _month(problem: Problem) -> _Month:
         avail=avail,
         prior=prior,
         prior_w=prior_w,
-        free_count=(
-            ((numpy.array(avail, dtype=numpy.int64)[:, None] >> numpy.arange(n)) & 1)
-            .sum(axis=0, dtype=numpy.int64)
-            .tolist()
-            if avail
-            else [0] * n
-        ),
+        free_count=_free_nights(avail, n).sum(axis=0, dtype=numpy.int64).tolist(),
         hist_l=dict(collections.Counter(prior)),
         hist_w=dict(collections.Counter(prior_w)),
         places=sum(cap),

@@ -32,8 +32,7 @@ How it works.  A household's shifts are a bitmask of the month's days.
    down, a window of weekend loads the bounds leave open as its target,
    measures how far weekend loads lie outside it, and moves the households
    outside it (also by re-building a group night by night toward per-household
-   windows).  And when the search stalls above the bounds, rosters are built
-   from scratch toward each open window (least slack first) and polished.
+   windows).
 4. Lower bounds.  The LP relaxation (``_Relaxation``, solved by HiGHS): a
    variable per available (household, night), at most one shift in any
    ``min_gap_days`` consecutive days of a household (an interval matrix, so
@@ -924,7 +923,6 @@ class _Relaxation:
 _Key = tuple[int, int]
 _RESTARTS = 16
 _LNS_ROUNDS = 300
-_STARTS = 6
 _DIVES = 3
 _DIVE_ROUNDS = 6
 # A dive starts only with this many solves from scratch (``cold_cost``) left before
@@ -1323,8 +1321,6 @@ class _Engine:
         self.hist_w: dict[int, int] = dict(month.hist_w)
         self.places = month.places
         self.filled = 0
-        # later starts skip the costly moves that rarely pay (see improve)
-        self.thorough = True
         # weekend loads the search steers toward (see objective)
         self.w_target: tuple[int, int] | None = None
         # with it, per household (lo, hi, w_lo, w_hi) shifts that fit (see lns_window)
@@ -1873,11 +1869,8 @@ class _Engine:
                 lambda _cur: self.segment_swaps(True, turn()),
                 lambda cur: self._improve_once(True, cur, turn()),
                 lambda _cur: self.lns_group(True, _LNS_ROUNDS // 3, turn()),
+                lambda _cur: self.pair_replan(True, turn()),
             ]
-            if self.thorough:
-                moves += [
-                    lambda _cur: self.pair_replan(True, turn()),
-                ]
         else:
             moves = [
                 lambda cur: self._improve_once(False, cur, turn()),
@@ -2714,7 +2707,6 @@ class _Engine:
     def snapshot(self) -> _Engine:
         """A copy of this roster in an engine of its own (same tie-breaks)."""
         other = _Engine(self.problem, self.restart)
-        other.thorough = self.thorough
         for h, mask in enumerate(self.sched):
             other._set(h, mask)
         return other
@@ -2758,11 +2750,9 @@ def _better(a: _Engine, b: _Engine) -> bool:
     return key_a < key_b
 
 
-def _construct(
-    problem: Problem, deadline: float
-) -> tuple[_Engine, list[int], int, list[float] | None]:
-    """Best first roster of several constructions, the most places any roster fills,
-    and night prices when places must stay empty.
+def _construct(problem: Problem, deadline: float) -> tuple[_Engine, list[int], int]:
+    """Best first roster of several constructions, each household's most shifts, and
+    the most places any roster fills.
 
     Where the three greedy constructions fill fewer places than the LP allows, a
     dive from the LP at its most places (loads aside) comes next: the LP's bound on
@@ -2776,7 +2766,7 @@ def _construct(
     eng.greedy(0)
     caps = eng.month.most
     if eng.filled >= eng.places:
-        return eng, caps, eng.places, None
+        return eng, caps, eng.places
     eng.fill(deadline, replan=False)
     # the trivial bound first; the LP's, where the roster does not meet it (a block
     # relaxation by max-flow between them settled a fifth of those RTs, and cost more
@@ -2831,7 +2821,7 @@ def _construct(
             eng.fill(deadline, replan=True)
         if _better(saved, eng):
             eng = saved
-    return eng, caps, filled_ub, price
+    return eng, caps, filled_ub
 
 
 def _priced_start(
@@ -3099,65 +3089,6 @@ def _lp_rounded(
     return other if _better(other, best) else best
 
 
-def _targeted(
-    problem: Problem,
-    best: _Engine,
-    caps: list[int],
-    filled_ub: int,
-    bounds: Figures,
-    deadline: float,
-) -> _Engine:
-    """Rosters built toward load windows the bounds leave open, kept when better.
-
-    While this roster's spread (then weekend spread, the spread kept) is above
-    its bound, each window of loads (and weekend loads) one narrower whose
-    counts can add up to the places filled gets a roster built by
-    ``window_greedy``; the chains fill what it leaves empty and the local
-    search polishes it.  Tie-breaks derive from the seed.
-    """
-    prior, prior_w = best.prior, best.prior_w
-    if not best.H:
-        return best
-    tables, w_floor, w_ceiling = best.weekend_reach()
-    top = min(p + c for p, c in zip(prior, caps, strict=True))
-    attempt = 0
-    for weekend in (False, True):
-        while True:
-            figs = best.figures()
-            if weekend:
-                width, k = figs.spread, figs.weekend_spread - 1
-                if k < bounds.weekend_spread:
-                    break
-                w_windows = [(w, w + k) for w in range(w_floor - k, w_ceiling + 1)]
-            else:
-                width = figs.spread - 1
-                if width < bounds.spread:
-                    break
-                w_windows = [(-(1 << 20), 1 << 20)]
-            found = False
-            for low in range(max(prior) - width, top + 1):
-                for w_low, w_high in w_windows:
-                    if _clock() > deadline:
-                        return best
-                    windows = _count_ranges(prior, prior_w, tables, low, low + width, w_low, w_high)
-                    if windows is None:
-                        continue
-                    if not sum(w[0] for w in windows) <= best.filled <= sum(w[1] for w in windows):
-                        continue
-                    attempt += 1
-                    other = _Engine(problem, _RESTARTS + 100 + attempt)
-                    other.window_greedy(windows)
-                    _polish(other, best.filled, filled_ub, bounds, deadline)
-                    if _better(other, best):
-                        best, found = other, True
-                        break
-                if found:
-                    break
-            if not found:
-                break
-    return best
-
-
 def _share(deadline: float, fraction: float) -> float:
     """A deadline ``fraction`` of the way from now to ``deadline`` (``deadline`` itself
     once past it, or past the wall limit)."""
@@ -3168,8 +3099,9 @@ def _share(deadline: float, fraction: float) -> float:
 def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
     """Return a valid roster, lower bounds on its figures, and whether it is proved optimal.
 
-    Up to ``_STARTS`` starts (tie-breaks drawn from the seed) are improved in turn
-    while the best roster is not proved optimal and the budget lasts.  The budget
+    The search ends where the best roster meets its bounds or the dives and the
+    search after them have run (other starts and rosters built toward the open
+    windows came after them once, and changed no figure on 860 RTs).  The budget
     is read off the work clock (``_Work``), so the same problem and seed give the
     same roster on any machine and under any load; only a run that takes more
     than ``_WALL_FACTOR`` times the budget on the wall is cut short there (still
@@ -3192,7 +3124,7 @@ def _solve(problem: Problem, time_budget_s: float) -> Solution:
     # the search leaves the last part of the budget to the bounds of its best roster
     deadline = started + 0.97 * time_budget_s
     known = _Proved()
-    best, caps, filled_ub, price = _construct(problem, deadline)
+    best, caps, filled_ub = _construct(problem, deadline)
     # where the construction built the LP (places must stay empty), its weekend checks
     # come first too: the local search then stops at the bound instead of searching
     # on below the optimum until its share runs out (a sixth of the work on tight RTs,
@@ -3213,28 +3145,7 @@ def _solve(problem: Problem, time_budget_s: float) -> Solution:
             # no dive did better: the local search goes on where it stopped
             _improve(best, filled_ub, bounds, _share(deadline, 0.2))
             bounds = _bounds(best, caps, filled_ub, _share(deadline, 0.15), known)
-    # other starts, then rosters built toward the windows the bounds leave open
-    restarts = _share(deadline, 0.7)
-    for start in range(1, _STARTS):
-        if best.figures() == bounds or _clock() > restarts:
-            break
-        if price is None:
-            other = _Engine(problem, _RESTARTS + start)
-            other.greedy(start % 3)
-            other.fill(deadline, replan=False)
-        else:
-            other = _priced_start(problem, _RESTARTS + start, price, caps, deadline)
-        other.thorough = False
-        _improve(other, filled_ub, bounds, restarts)
-        if _better(other, best):
-            best = other
-            bounds = _bounds(best, caps, filled_ub, final, known)
-    if best.figures() != bounds and _clock() < deadline:
-        best = _targeted(problem, best, caps, filled_ub, bounds, deadline)
-        bounds = _bounds(best, caps, filled_ub, final, known)
-    elif best.figures() != bounds and _clock() < final:
-        # the budget's last part: the checks the dives refuted are remembered, so the
-        # bounds of the best roster may now take them all within it
+    if best.figures() != bounds and _clock() < final:
         bounds = _bounds(best, caps, filled_ub, final, known)
     if not best.roster_is_valid():  # never expected; a plain greedy roster is always valid
         best = _Engine(problem)

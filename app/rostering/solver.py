@@ -3099,10 +3099,9 @@ def _share(deadline: float, fraction: float) -> float:
 def solve(problem: Problem, *, time_budget_s: float = 0.2) -> Solution:
     """Return a valid roster, lower bounds on its figures, and whether it is proved optimal.
 
-    The search ends where the best roster meets its bounds or the dives and the
-    search after them have run (other starts and rosters built toward the open
-    windows came after them once, and changed no figure on 860 RTs).  The budget
-    is read off the work clock (``_Work``), so the same problem and seed give the
+    The search ends where the best roster meets its bounds, or once the dives and
+    the local search after them have run; the budget's last part goes to the bounds.
+    The budget is read off the work clock (``_Work``), so the same problem and seed give the
     same roster on any machine and under any load; only a run that takes more
     than ``_WALL_FACTOR`` times the budget on the wall is cut short there (still
     valid, with honest bounds).
@@ -3146,6 +3145,8 @@ def _solve(problem: Problem, time_budget_s: float) -> Solution:
             _improve(best, filled_ub, bounds, _share(deadline, 0.2))
             bounds = _bounds(best, caps, filled_ub, _share(deadline, 0.15), known)
     if best.figures() != bounds and _clock() < final:
+        # the budget's last part: the checks the dives refuted are remembered, so the
+        # bounds of the best roster may now take them all within it
         bounds = _bounds(best, caps, filled_ub, final, known)
     if not best.roster_is_valid():  # never expected; a plain greedy roster is always valid
         best = _Engine(problem)

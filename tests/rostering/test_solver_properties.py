@@ -4,6 +4,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from validity import WEEKDAYS, broken_rules, figures
@@ -96,11 +97,17 @@ def test_the_independent_checker_agrees(problem: dict[str, Any]) -> None:
     assert result["reported_metrics_agree"] is True
 
 
-@settings(max_examples=60, deadline=None)
+# the wall cap is raised for every example alike (see counted_budget_only)
+@pytest.mark.usefixtures("counted_budget_only")
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(problems(), st.randoms(use_true_random=False))
 def test_deterministic_for_input_and_seed(problem: dict[str, Any], rnd: random.Random) -> None:
     # The budget is counted work, not wall time: runs cut short by it end at the same
-    # step too, so every run is compared, proved optimal or not.
+    # step too, so every run is compared, proved optimal or not.  Only the wall cap
+    # (a guard for a broken cost model) could tell two runs apart: on a machine busy
+    # beyond it, a CP-SAT build on both cores beside the suite, one example failed.
     first = solve(parse_problem(problem))
     again = solve(parse_problem(problem))
     # the order households are listed in is not part of the input's meaning

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format bench bench-city bench-checkin bench-summaries bench-tick verify-solver messages clean
+.PHONY: run test lint format bench bench-city bench-checkin bench-summaries bench-tick verify-solver verify-solver-saved messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -61,6 +61,9 @@ bench-summaries: $(VENV)/.installed-dev
 
 verify-solver: $(VENV)/.installed-dev
 	$(BIN)/python bench/verify_solver.py
+
+verify-solver-saved: $(VENV)/.installed-dev
+	$(BIN)/python bench/verify_solver.py --against bench/reference/*.json.gz
 
 # Refresh the message catalog after adding N_("...") messages; then translate the new ones.
 messages: $(VENV)/.installed-dev

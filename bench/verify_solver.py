@@ -6,6 +6,7 @@
     .venv/bin/python bench/verify_solver.py --fresh 30 --family crowded
     .venv/bin/python bench/verify_solver.py --fresh-only --fresh 150 --seed 77 --save set.json
     .venv/bin/python bench/verify_solver.py --against set.json   # no CP-SAT: seconds, not minutes
+    .venv/bin/python bench/verify_solver.py --against bench/reference/*.json.gz
 
 The exact method is lexicographic, as roster-problem.md orders the figures:
 minimise unfilled; fix it and minimise spread; fix that and minimise
@@ -17,12 +18,15 @@ issue's bar), and the median of that ratio.
 ``--save`` keeps every instance checked, with CP-SAT's figures and time, in a
 JSON file; ``--against`` checks the solver against such a file without running
 CP-SAT, which is how a change to the solver is measured on hundreds of RTs.
+A name ending in ``.gz`` is read and written compressed; ``bench/reference/``
+holds 520 such RTs (see its README).
 """
 
 from __future__ import annotations
 
 import argparse
 import calendar
+import gzip
 import importlib.util
 import json
 import random
@@ -183,7 +187,10 @@ def main() -> int:
     which.add_argument("--committed-only", action="store_true")
     which.add_argument("--fresh-only", action="store_true")
     which.add_argument(
-        "--against", type=Path, help="check against instances saved by --save, without CP-SAT"
+        "--against",
+        type=Path,
+        nargs="+",
+        help="check against the instances of files saved by --save, without CP-SAT",
     )
     parser.add_argument("--save", type=Path, help="write the instances and CP-SAT's figures here")
     parser.add_argument("--time-limit", type=float, default=60.0, help="CP-SAT seconds per stage")
@@ -211,8 +218,9 @@ def main() -> int:
         saved.append({"name": name, "problem": problem, "exact": exact})
 
     if args.against:
-        for case in json.loads(args.against.read_text()):
-            check(case["name"], case["problem"], case["exact"])
+        for path in args.against:
+            for case in json.loads(_read(path)):
+                check(case["name"], case["problem"], case["exact"])
     elif not args.fresh_only:
         for path in sorted(INSTANCES.glob("*.json")):
             for case in json.loads(path.read_text())["instances"]:
@@ -232,7 +240,7 @@ def main() -> int:
             problem = rt_generator.random_problem(rng, family)
             check(f"fresh-{seed}-{family}-{i}", problem, exact_figures(problem, args.time_limit))
     if args.save:
-        args.save.write_text(json.dumps(saved))
+        _write(args.save, json.dumps(saved))
         print(f"saved {len(saved)} instances with CP-SAT's figures to {args.save}")
     print(f"{total - failures}/{total} agree")
     if ratios:
@@ -242,6 +250,21 @@ def main() -> int:
         )
         print(f"solver work {sum(work)} units (deterministic: compare versions by it)")
     return 1 if failures else 0
+
+
+def _read(path: Path) -> str:
+    """A saved set's text, compressed where its name ends in ``.gz``."""
+    if path.suffix == ".gz":
+        return gzip.decompress(path.read_bytes()).decode()
+    return path.read_text()
+
+
+def _write(path: Path, text: str) -> None:
+    if path.suffix == ".gz":
+        # no name or time in the header: the same set gives the same bytes
+        path.write_bytes(gzip.compress(text.encode(), compresslevel=9, mtime=0))
+    else:
+        path.write_text(text)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ FAMILIES: dict[str, tuple[tuple[int, int], tuple[int, int], tuple[int, int]]] = 
     "crowded": ((30, 50), (6, 8), (5, 6)),
     # the whole ranges, drawn evenly: an RT of any size, team and gap
     "uniform": ((15, 200), (1, 8), (1, 6)),
+    # the same, with the gap at its longest: the family of the most failed LP dives
+    "gap6": ((15, 200), (1, 8), (6, 6)),
 }
 
 

@@ -6,8 +6,10 @@ Each family file in tests/rostering/instances/ holds problems drawn by
 tests/rostering/rt_generator.py and the lexicographic optimum that
 bench/verify_solver.py's exact method proved for each.  Dev-only: needs ortools.
 
-tight-hard.json is not written here: it holds tight RTs picked by hand (its
-"method" says how) where the solver once missed the optimum or its proof.
+A file this script did not draw (its "generator_seed" is not the script's
+"<seed>-<family>") is left as it is: tight-hard.json, gap6.json and the other
+files of RTs picked by hand (their "method" says how), where the solver once
+missed the optimum or its proof, keep them even where a family has their name.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+from pathlib import Path
 
 from verify_solver import INSTANCES, exact_figures, rt_generator
 
@@ -28,6 +31,10 @@ def main() -> None:
     args = parser.parse_args()
     INSTANCES.mkdir(parents=True, exist_ok=True)
     for family in args.family or rt_generator.FAMILIES:
+        path = INSTANCES / f"{family}.json"
+        if path.exists() and not _drawn_here(path, family):
+            print(f"{family}: {path.name} holds RTs picked by hand; left as it is")
+            continue
         rng = random.Random(f"{args.seed}-{family}")
         cases = []
         while len(cases) < args.per_family:
@@ -47,7 +54,6 @@ def main() -> None:
                     "problem": problem,
                 }
             )
-        path = INSTANCES / f"{family}.json"
         payload = {
             "family": family,
             "generator_seed": f"{args.seed}-{family}",
@@ -56,6 +62,12 @@ def main() -> None:
             "instances": cases,
         }
         path.write_text(json.dumps(payload, indent=1, sort_keys=True) + "\n")
+
+
+def _drawn_here(path: Path, family: str) -> bool:
+    """Did this script write ``path`` (its generator seed is ``<seed>-<family>``)?"""
+    seed = json.loads(path.read_text()).get("generator_seed")
+    return isinstance(seed, str) and seed.endswith(f"-{family}")
 
 
 if __name__ == "__main__":

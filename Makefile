@@ -31,7 +31,7 @@ run: $(VENV)/.installed-run
 	$(BIN)/ronda serve
 
 test: $(VENV)/.installed-test
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, make_url, text
 from sqlalchemy.orm import Session
 
 from app import migrate
@@ -43,12 +43,25 @@ def pytest_report_header() -> list[str]:
     return [f"databases: sqlite{', postgresql' if POSTGRES_URL else ' (postgresql not set)'}"]
 
 
-def _reset_postgres(url: str) -> None:
+def _reset_postgres(url: str) -> str:
+    """Empty the test database and return its URL.  Under pytest-xdist each worker
+    gets a database of its own beside it (``<name>_gw0``, ...), created afresh."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        base = make_url(url)
+        name = f"{base.database}_{worker}"
+        admin = make_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        return base.set(database=name).render_as_string(hide_password=False)
     engine = make_engine(url)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
+    return url
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -66,8 +79,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
             if REQUIRE_POSTGRES:
                 pytest.fail(f"PostgreSQL unreachable: {problem}")
             pytest.skip(f"PostgreSQL unreachable: {problem}")
-        url = POSTGRES_URL
-        _reset_postgres(url)
+        url = _reset_postgres(POSTGRES_URL)
     migrate.upgrade(url)
     return url
 

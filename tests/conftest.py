@@ -5,7 +5,7 @@ Set ``RONDA_TEST_POSTGRES_URL`` (a database the tests may wipe) to add PostgreSQ
 """
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -43,30 +43,44 @@ def pytest_report_header() -> list[str]:
     return [f"databases: sqlite{', postgresql' if POSTGRES_URL else ' (postgresql not set)'}"]
 
 
-def _reset_postgres(url: str) -> str:
-    """Empty the test database and return its URL.  Under pytest-xdist each worker
-    gets a database of its own beside it (``<name>_gw0``, ...), created afresh."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if worker:
-        base = make_url(url)
-        name = f"{base.database}_{worker}"
-        admin = make_engine(url, isolation_level="AUTOCOMMIT")
+def create_postgres_database(name: str) -> tuple[str, Callable[[], None]]:
+    """A new, empty PostgreSQL database ``name`` on the server of
+    ``RONDA_TEST_POSTGRES_URL`` (one a stopped run left behind is dropped first):
+    its URL, and how to drop it."""
+    assert POSTGRES_URL
+    admin = make_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    dropping = text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with admin.connect() as connection:
+        connection.execute(dropping)
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
         with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+            connection.execute(dropping)
         admin.dispose()
-        return base.set(database=name).render_as_string(hide_password=False)
+
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    return url, drop
+
+
+def _reset_postgres(url: str) -> None:
     engine = make_engine(url)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
-    return url
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A migrated database of each kind, built by ``alembic upgrade head``."""
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A migrated database of each kind, built by ``alembic upgrade head``.
+
+    Under pytest-xdist each worker migrates a PostgreSQL database of its own beside
+    the one named (``<name>_gw0``, ...), dropped at the end.
+    """
+    drop: Callable[[], None] | None = None
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     else:
@@ -79,9 +93,16 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
             if REQUIRE_POSTGRES:
                 pytest.fail(f"PostgreSQL unreachable: {problem}")
             pytest.skip(f"PostgreSQL unreachable: {problem}")
-        url = _reset_postgres(POSTGRES_URL)
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        if worker:
+            url, drop = create_postgres_database(f"{make_url(POSTGRES_URL).database}_{worker}")
+        else:
+            url = POSTGRES_URL
+            _reset_postgres(url)
     migrate.upgrade(url)
-    return url
+    yield url
+    if drop:
+        drop()
 
 
 @pytest.fixture(scope="session")

@@ -13,10 +13,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
-from app.db import make_engine
+from tests.conftest import create_postgres_database
 
 POSTGRES_URL = os.environ.get("RONDA_TEST_POSTGRES_URL")
 REQUIRE_POSTGRES = os.environ.get("RONDA_TEST_REQUIRE_POSTGRES") == "1"
@@ -41,17 +39,7 @@ def _fresh_postgres() -> Database:
         if REQUIRE_POSTGRES:
             pytest.fail("RONDA_TEST_REQUIRE_POSTGRES=1 but RONDA_TEST_POSTGRES_URL is not set")
         pytest.skip("PostgreSQL not configured: set RONDA_TEST_POSTGRES_URL")
-    name = f"ronda_live_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop() -> None:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    url, drop = create_postgres_database(f"ronda_live_{uuid.uuid4().hex[:10]}")
     return Database(url=url, drop=drop)
 
 

@@ -956,11 +956,11 @@ _MOVE_SHARE = 0.3
 # (about a millisecond), beside what the others gained for their work (see improve).
 _MOVE_PRIOR = 3000
 # The first local search (before the LP is asked, see _solve) stops where its figure has
-# not narrowed for this share of the budget, nor for as long as it took to narrow last,
-# once two moves were tried since: past that it only ran out its share in moves cut at
-# their turn before the LP's bounds and dives, which settle those RTs.  1.8% less work on
-# the 520 reference RTs and 1-2% on 720 fresh ones, the same figures on all; a shorter
-# stall, or stalling the later searches too, lost optima.
+# not narrowed for this share of the budget, nor for as long as the search took to reach
+# its last narrowing, once two moves were tried since: past that it only ran out its
+# share in moves cut at their turn before the LP's bounds and dives, which settle those
+# RTs.  1.8% less work on the 520 reference RTs and 1-2% on 720 fresh ones, the same
+# figures on all; a shorter stall, or stalling the later searches too, lost optima.
 _STALL = 0.0525
 _WITHIN_ITERATIONS = 200
 # with the weekend floor too: the dives ask at every level, and most are left open

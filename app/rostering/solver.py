@@ -543,9 +543,8 @@ class _Relaxation:
     once; checks change bounds and re-solve from the last basis, except that the
     basis from before a refuted check (see ``feasible``) or a dive (``dive``) is
     put back, and a first solve refuted leaves none (the next starts from
-    scratch).  Every valid
-    roster is a point of it, so a window it refutes holds no roster, and no roster
-    fills more than ``fill()``.
+    scratch).  Every valid roster is a point of it, so a window it refutes holds
+    no roster, and no roster fills more than ``fill()``.
     """
 
     def __init__(self, avail: list[int], n: int, g: int, cap: list[int], weekend: int) -> None:
@@ -3128,9 +3127,7 @@ def _dived(
                 # the rounding's reached 0; the same figures on 1,440 fresh RTs)
                 _polish(other, total, filled_ub, aim, deadline, stall=True)
                 if other.figures() != aim and first is not None and _clock() < deadline:
-                    rounded = _Engine(problem, _RESTARTS + 50)
-                    rounded.lp_round(*first)
-                    _polish(rounded, total, filled_ub, aim, deadline, stall=True)
+                    rounded = _rounded(problem, first, total, filled_ub, aim, deadline, True)
                     if _better(rounded, other):
                         other = rounded
                     _improve(other, filled_ub, aim, deadline)
@@ -3156,10 +3153,24 @@ def _lp_rounded(
     by the local search; kept when better.  None: ``best``."""
     if first is None:
         return best
+    other = _rounded(problem, first, best.filled, filled_ub, bounds, deadline)
+    return other if _better(other, best) else best
+
+
+def _rounded(
+    problem: Problem,
+    first: tuple[dict[tuple[int, int], float], list[tuple[int, int, int, int]]],
+    filled: int,
+    filled_ub: int,
+    bounds: Figures,
+    deadline: float,
+    stall: bool = False,
+) -> _Engine:
+    """``first``'s fractional roster rounded by ``lp_round``, then ``_polish``ed."""
     other = _Engine(problem, _RESTARTS + 50)
     other.lp_round(*first)
-    _polish(other, best.filled, filled_ub, bounds, deadline)
-    return other if _better(other, best) else best
+    _polish(other, filled, filled_ub, bounds, deadline, stall)
+    return other
 
 
 def _share(deadline: float, fraction: float) -> float:

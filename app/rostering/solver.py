@@ -727,6 +727,12 @@ class _Relaxation:
         self.refuted.add(key)
         return False
 
+    def refute(
+        self, counts: list[tuple[int, int]], weekend: list[tuple[int, int]], total: int
+    ) -> None:
+        """Remember the check ``feasible`` would ask as refuted (by a stronger LP)."""
+        self.refuted.add((tuple(counts), tuple(weekend), total))
+
     def check_rows(
         self,
         counts: list[tuple[int, int]],
@@ -945,6 +951,244 @@ class _Relaxation:
         return {key: float(values[j]) for j, key in enumerate(self.cols) if values[j] > 1e-6}
 
 
+# --- whole schedules as columns (one window) ---------------------------------------
+
+
+def _best_schedules(
+    free: numpy.ndarray,
+    g: int,
+    wk: list[int],
+    ranges: list[tuple[int, int, int, int]],
+    weights: numpy.ndarray,
+) -> list[tuple[float, int]]:
+    """Per household, its schedule of most weight within its window, and that weight.
+
+    ``free``: per household and night, 1 where it is free; ``ranges``: per household the
+    least and most shifts and weekend shifts (``_count_ranges``); ``weights``: per night.
+    A DP over the nights for every household at once: ``best[d]`` holds, per shift
+    count and weekend count, the most weight of schedules on the nights before d; a
+    shift on night d extends one on the nights before d - g + 1.  (weight, 0) with
+    weight -inf for a household no schedule fits.
+    """
+    hcount, n = free.shape
+    top_c = max(r[1] for r in ranges)
+    top_w = max(r[3] for r in ranges)
+    _spend(n * (40 + hcount * (top_c + 1) * (top_w + 1) // 16))
+    most_c = numpy.array([r[1] for r in ranges])[:, None, None]
+    most_w = numpy.array([r[3] for r in ranges])[:, None, None]
+    allowed = (numpy.arange(top_c + 1)[None, :, None] <= most_c) & (
+        numpy.arange(top_w + 1)[None, None, :] <= most_w
+    )
+    best = numpy.full((n + 1, hcount, top_c + 1, top_w + 1), -numpy.inf)
+    best[0, :, 0, 0] = 0.0
+    took = numpy.zeros((n, hcount, top_c + 1, top_w + 1), dtype=bool)
+    closed = free == 0
+    for d in range(n):
+        before = best[max(0, d - g + 1)]
+        shift = numpy.full_like(before, -numpy.inf)
+        shift[:, 1:, wk[d] :] = before[:, :-1, : top_w + 1 - wk[d]]
+        shift += weights[d]
+        shift[closed[:, d]] = -numpy.inf
+        shift[~allowed] = -numpy.inf
+        took[d] = shift > best[d]
+        best[d + 1] = numpy.where(took[d], shift, best[d])
+    found: list[tuple[float, int]] = []
+    for h, (c_lo, c_hi, w_lo, w_hi) in enumerate(ranges):
+        window = best[n, h, c_lo : c_hi + 1, w_lo : w_hi + 1]
+        at = numpy.unravel_index(int(numpy.argmax(window)), window.shape)
+        value = float(window[at])
+        c, w = int(at[0]) + c_lo, int(at[1]) + w_lo
+        mask, d = 0, n
+        while c > 0 and d > 0 and value > -numpy.inf:
+            if took[d - 1, h, c, w]:
+                mask |= 1 << (d - 1)
+                c, w = c - 1, w - wk[d - 1]
+                d = max(0, d - g)
+            else:
+                d -= 1
+        found.append((value, mask))
+    return found
+
+
+class _Schedules:
+    """One window's rosters as whole schedules, by column generation: the LP of the
+    Dantzig-Wolfe reformulation, and a dive on it.
+
+    Rows: one per household (its schedules' shares add up to one), the nights (at
+    most their teams) and all shifts (``total``); a column is one household's
+    schedule within its window (``_count_ranges``: shift counts and weekend shift
+    counts).  Phase one of the simplex: each household row and the row of all shifts
+    have an artificial column of cost 1, so the LP's optimum is 0 exactly where some
+    fractional roster of whole schedules fits the window.  Columns are priced by
+    ``_best_schedules`` from the LP's duals until none would lower the optimum:
+    above 0 then, no roster fits (a refutation the LP of nights, ``_Relaxation``,
+    cannot give where a household's fractional shifts mix schedules of weekend counts
+    outside its window).  At 0, the dive fixes whole schedules, largest share first,
+    pricing again after each, until every household has one.
+    """
+
+    def __init__(self, month: _Month, ranges: list[tuple[int, int, int, int]], total: int) -> None:
+        n = len(month.days)
+        hcount = len(ranges)
+        self.n, self.hcount, self.g, self.wk = n, hcount, month.g, month.wk
+        self.ranges = ranges
+        self.free = _free_nights(month.avail, n)
+        self.cols: list[tuple[int, int]] = []  # (household, schedule) per column
+        self.seen: set[tuple[int, int]] = set()
+        self.fixed: dict[int, int] = {}  # household -> its column, once fixed
+        # set when the LP's optimum stays above 0 with every column priced
+        self.refuted = False
+        inf = highspy.kHighsInf
+        solver = highspy._core._Highs()
+        solver.setOptionValue("output_flag", False)
+        solver.setOptionValue("threads", 1)
+        solver.setOptionValue("presolve", "off")
+        # new columns leave the basis primal feasible, and the primal simplex goes on
+        # from it; a schedule fixed leaves it dual feasible, for the dual simplex
+        self.strategy = 4
+        solver.setOptionValue("simplex_strategy", self.strategy)
+        nrow = hcount + n + 1
+        lower = numpy.concatenate([numpy.ones(hcount), numpy.full(n, -inf), [total]])
+        upper = numpy.concatenate([numpy.ones(hcount), numpy.array(month.cap, float), [total]])
+        empty = numpy.zeros(0, dtype=numpy.int32)
+        solver.addRows(nrow, lower, upper, 0, numpy.zeros(1, dtype=numpy.int32), empty, [])
+        # the artificial columns: one per household row, two (up, down) for all shifts
+        self.artificial = hcount + 2
+        rows = numpy.append(numpy.arange(hcount), [nrow - 1, nrow - 1]).astype(numpy.int32)
+        values = numpy.append(numpy.ones(hcount + 1), -1.0)
+        solver.addCols(
+            self.artificial,
+            numpy.ones(self.artificial),
+            numpy.zeros(self.artificial),
+            numpy.full(self.artificial, inf),
+            self.artificial,
+            numpy.arange(self.artificial, dtype=numpy.int32),
+            rows,
+            values,
+        )
+        self.solver = solver
+        _spend(4 * (nrow + self.artificial))
+
+    def _add(self, new: list[tuple[int, int]]) -> None:
+        """Add the columns of (household, schedule) pairs ``new``."""
+        n, hcount = self.n, self.hcount
+        starts: list[int] = []
+        index: list[int] = []
+        values: list[float] = []
+        for h, mask in new:
+            days = _days(mask)
+            starts.append(len(index))
+            index += [h, *(hcount + d for d in days), hcount + n]
+            values += [1.0] * (len(days) + 1) + [float(len(days))]
+        count = len(new)
+        inf = highspy.kHighsInf
+        _spend(len(index) * 2)
+        self.solver.addCols(
+            count,
+            numpy.zeros(count),
+            numpy.zeros(count),
+            numpy.full(count, inf),
+            len(index),
+            numpy.array(starts, dtype=numpy.int32),
+            numpy.array(index, dtype=numpy.int32),
+            numpy.array(values),
+        )
+        self.cols += new
+
+    def _run(self) -> bool:
+        """Solve the LP from its last basis; True at its optimum (False when stopped)."""
+        left = max(0.001, _WORK.wall_limit - time.perf_counter())
+        self.solver.setOptionValue("time_limit", self.solver.getRunTime() + left)
+        self.solver.run()
+        self._strategy(4)
+        size = self.hcount + self.n + 1 + self.artificial + len(self.cols)
+        _spend(1000 + max(0, self.solver.getInfo().simplex_iteration_count) * size // 12)
+        return self.solver.getModelStatus() == highspy.HighsModelStatus.kOptimal
+
+    def _fits(self, deadline: float) -> bool | None:
+        """Price columns until the LP's optimum is 0 (True) or no column lowers it
+        (False); None past ``deadline``."""
+        while _clock() <= deadline:
+            if not self._run():
+                return None
+            if self.solver.getInfo().objective_function_value < 1e-9:
+                return True
+            dual = numpy.asarray(self.solver.getSolution().row_dual)
+            hcount, n = self.hcount, self.n
+            # a column's reduced cost: minus the duals of its rows
+            weights = dual[hcount : hcount + n] + dual[hcount + n]
+            new = []
+            for h, (value, mask) in enumerate(
+                _best_schedules(self.free, self.g, self.wk, self.ranges, weights)
+            ):
+                if h in self.fixed or value == -math.inf or dual[h] + value < 1e-9:
+                    continue
+                if (h, mask) not in self.seen:
+                    self.seen.add((h, mask))
+                    new.append((h, mask))
+            if not new:
+                return False
+            self._add(new)
+        return None
+
+    def roster(self, deadline: float) -> list[tuple[int, int]] | None:
+        """A roster within the window, as (household, night) shifts, or None: refuted
+        (``refuted`` set), or none found by ``deadline``."""
+        fits = self._fits(deadline)
+        if not fits:
+            self.refuted = fits is False
+            return None
+        fails = 0
+        while True:
+            values = numpy.asarray(self.solver.getSolution().col_value)[self.artificial :]
+            _spend(len(values) // 4)
+            largest: dict[int, int] = {}
+            for j in numpy.flatnonzero(values > 1e-9).tolist():
+                h = self.cols[j][0]
+                if h not in self.fixed and (h not in largest or values[j] > values[largest[h]]):
+                    largest[h] = j
+            split = [j for j in largest.values() if values[j] < 1 - 1e-9]
+            for h, j in largest.items():
+                if values[j] >= 1 - 1e-9:
+                    self._fix(h, j, 1.0)
+            if not split:
+                return [(h, d) for h, j in self.fixed.items() for d in _days(self.cols[j][1])]
+            # the largest shares, a quarter of the split ones, fixed at once; where no
+            # roster of the others fits them, the largest alone; where none fits it,
+            # it is left out
+            split.sort(key=lambda j: (-values[j], j))
+            batch = split[: max(1, len(split) // 4)]
+            for size in dict.fromkeys((len(batch), 1)):
+                for j in batch[:size]:
+                    self._fix(self.cols[j][0], j, 1.0)
+                fits = self._fits(deadline)
+                if fits is None:
+                    return None
+                if fits:
+                    break
+                for j in batch[:size]:
+                    del self.fixed[self.cols[j][0]]
+                    self._fix(self.cols[j][0], j, 0.0)
+                for j in batch[1:size]:
+                    self.solver.changeColBounds(self.artificial + j, 0.0, math.inf)
+            else:
+                fails += 1
+                if fails > _SCHEDULE_FAILS or not self._fits(deadline):
+                    return None
+
+    def _fix(self, h: int, j: int, share: float) -> None:
+        """Bound column ``j`` (of household ``h``) to ``share``: 1 fixes it, 0 bans it."""
+        if share:
+            self.fixed[h] = j
+        self.solver.changeColBounds(self.artificial + j, share, share)
+        self._strategy(1)
+
+    def _strategy(self, strategy: int) -> None:
+        if strategy != self.strategy:
+            self.solver.setOptionValue("simplex_strategy", strategy)
+            self.strategy = strategy
+
+
 # --- the engine ------------------------------------------------------------------
 
 
@@ -953,6 +1197,9 @@ _RESTARTS = 16
 _LNS_ROUNDS = 300
 _DIVES = 3
 _DIVE_ROUNDS = 6
+# A dive over whole schedules (``_Schedules``) gives up after this many schedules
+# fixed that fit no roster of the others.
+_SCHEDULE_FAILS = 6
 # A dive starts only with this many solves from scratch (``cold_cost``) left before
 # the dives' deadline (``_DIVE_RESERVE``).  On 580 RTs with CP-SAT optima, the 128
 # dives that landed cost 0.01 of them at the median and 4.5 at the 99th percentile,
@@ -3107,7 +3354,15 @@ def _dived(
                 # no time for a dive to end (the LP of a large RT): the rounding and the
                 # local search have it
                 return _lp_rounded(problem, best, first, filled_ub, bounds, deadline)
-            roster = relaxation.dive(_DIVE_ROUNDS, diving)
+            # whole schedules first: their LP may refute the window, and their dive
+            # lands where the LP's does not
+            schedules = _Schedules(best.month, ranges, total)
+            roster = schedules.roster(diving)
+            if schedules.refuted:
+                relaxation.refute(counts, [(a, b) for _, _, a, b in ranges], total)
+                continue
+            if roster is None and not no_room():
+                roster = relaxation.dive(_DIVE_ROUNDS, diving)
             if roster is not None:
                 # it fills ``total`` places, as the LP's row of all shifts holds it
                 other = _Engine.of_shifts(problem, _RESTARTS + 50, roster)

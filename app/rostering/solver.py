@@ -65,7 +65,7 @@ import random
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
@@ -727,6 +727,15 @@ class _Relaxation:
         self.refuted.add(key)
         return False
 
+    def known_refuted(
+        self, counts: list[tuple[int, int]], weekend: list[tuple[int, int]], total: int
+    ) -> bool:
+        """Is the check ``feasible`` would ask refuted already, or by a kept certificate?"""
+        _spend(len(counts))
+        if (tuple(counts), tuple(weekend), total) in self.refuted:
+            return True
+        return self._refutes(*self.check_rows(counts, weekend, total))
+
     def refute(
         self, counts: list[tuple[int, int]], weekend: list[tuple[int, int]], total: int
     ) -> None:
@@ -1027,7 +1036,13 @@ class _Schedules:
     pricing again after each, until every household has one.
     """
 
-    def __init__(self, month: _Month, ranges: list[tuple[int, int, int, int]], total: int) -> None:
+    def __init__(
+        self,
+        month: _Month,
+        ranges: list[tuple[int, int, int, int]],
+        total: int,
+        seeds: Iterable[tuple[int, int]],
+    ) -> None:
         n = len(month.days)
         hcount = len(ranges)
         self.n, self.hcount, self.g, self.wk = n, hcount, month.g, month.wk
@@ -1068,6 +1083,18 @@ class _Schedules:
         )
         self.solver = solver
         _spend(4 * (nrow + self.artificial))
+        # the first columns: the schedules of ``seeds`` ((household, schedule) pairs: a
+        # roster's, and those priced for other windows) that fit this window
+        first = []
+        weekend = month.weekend_mask
+        for h, mask in seeds:
+            c_lo, c_hi, w_lo, w_hi = ranges[h]
+            if c_lo <= mask.bit_count() <= c_hi and w_lo <= (mask & weekend).bit_count() <= w_hi:
+                first.append((h, mask))
+                self.seen.add((h, mask))
+        _spend(len(self.seen))
+        if first:
+            self._add(first)
 
     def _add(self, new: list[tuple[int, int]]) -> None:
         """Add the columns of (household, schedule) pairs ``new``."""
@@ -1118,15 +1145,19 @@ class _Schedules:
             # a column's reduced cost: minus the duals of its rows
             weights = dual[hcount : hcount + n] + dual[hcount + n]
             new = []
+            # the Lagrangian bound: no household's shares lower the optimum by more than
+            # its best column's reduced cost (their shares add up to one)
+            bound = self.solver.getInfo().objective_function_value
             for h, (value, mask) in enumerate(
                 _best_schedules(self.free, self.g, self.wk, self.ranges, weights)
             ):
-                if h in self.fixed or value == -math.inf or dual[h] + value < 1e-9:
+                if h in self.fixed or dual[h] + value < 1e-9:
                     continue
+                bound -= dual[h] + value
                 if (h, mask) not in self.seen:
                     self.seen.add((h, mask))
                     new.append((h, mask))
-            if not new:
+            if not new or (not self.fixed and bound > 1e-6):
                 return False
             self._add(new)
         return None
@@ -3336,32 +3367,39 @@ def _dived(
                 yield from _fitting_windows(best, reach, caps, width, k, total)
 
     first: tuple[dict[tuple[int, int], float], list[tuple[int, int, int, int]]] | None = None
+    # the schedules of our roster, and those priced for the windows before
+    seeds = list(enumerate(best.sched))
+    priced: dict[tuple[int, int], None] = {}
     for width in widths:
         dives = 0
         for ranges in open_windows(width):
             if _clock() > diving:
                 return _lp_rounded(problem, best, first, filled_ub, bounds, deadline)
-            # with no room for another dive, the checks of the windows left only cost the
-            # rounding its polish (crowded-99-13 optimal so, none lost on 632 RTs)
-            if first is not None and no_room():
-                return _lp_rounded(problem, best, first, filled_ub, bounds, deadline)
             counts = [(a, b) for a, b, _, _ in ranges]
-            if not relaxation.feasible(counts, [(a, b) for _, _, a, b in ranges], total):
+            weekend = [(a, b) for _, _, a, b in ranges]
+            if relaxation.known_refuted(counts, weekend, total):
                 continue
-            if first is None:
-                first = (relaxation.shares(), ranges)
-            if no_room():
-                # no time for a dive to end (the LP of a large RT): the rounding and the
-                # local search have it
-                return _lp_rounded(problem, best, first, filled_ub, bounds, deadline)
-            # whole schedules first: their LP may refute the window, and their dive
-            # lands where the LP's does not
-            schedules = _Schedules(best.month, ranges, total)
+            # whole schedules first: their LP refutes what the LP of nights refutes and
+            # more, and their dive lands where the LP's does not
+            schedules = _Schedules(best.month, ranges, total, itertools.chain(seeds, priced))
             roster = schedules.roster(diving)
+            priced.update(dict.fromkeys(schedules.cols))
             if schedules.refuted:
-                relaxation.refute(counts, [(a, b) for _, _, a, b in ranges], total)
+                relaxation.refute(counts, weekend, total)
                 continue
-            if roster is None and not no_room():
+            if roster is None:
+                # with no room for another dive, the checks of the windows left only cost
+                # the rounding its polish (crowded-99-13 optimal so, none lost on 632 RTs)
+                if first is not None and no_room():
+                    return _lp_rounded(problem, best, first, filled_ub, bounds, deadline)
+                if not relaxation.feasible(counts, weekend, total):
+                    continue
+                if first is None:
+                    first = (relaxation.shares(), ranges)
+                if no_room():
+                    # no time for a dive to end (the LP of a large RT): the rounding and
+                    # the local search have it
+                    return _lp_rounded(problem, best, first, filled_ub, bounds, deadline)
                 roster = relaxation.dive(_DIVE_ROUNDS, diving)
             if roster is not None:
                 # it fills ``total`` places, as the LP's row of all shifts holds it

@@ -11,7 +11,8 @@
 The exact method is lexicographic, as roster-problem.md orders the figures:
 minimise unfilled; fix it and minimise spread; fix that and minimise
 weekend_spread.  Every solver answer is also validated by the independent
-checker (../shared/roster-check.py).  Exits 1 on any disagreement.  The last
+checker (../shared/roster-check.py).  Exits 1 on any disagreement; a valid answer
+better than one CP-SAT did not prove optimal agrees (``ok+``).  The last
 lines say on how many the solver took at most 1/100 of CP-SAT's time (the
 issue's bar), and the median of that ratio.
 
@@ -166,8 +167,10 @@ def check_one(
     result = evaluate(problem, solution.to_json())
     got = (result["unfilled"], result["spread"], result["weekend_spread"])
     want = (expected["unfilled"], expected["spread"], expected["weekend_spread"])
-    ok = result["violations"] == 0 and got == want
-    flag = "ok " if ok else "BAD"
+    # an answer better than one CP-SAT did not prove optimal shows CP-SAT's was not
+    better = got < want and not expected.get("optimal", True)
+    ok = result["violations"] == 0 and (got == want or better)
+    flag = ("ok+" if better else "ok ") if ok else "BAD"
     print(
         f"{flag} {name:<28} solver {got} in {elapsed * 1000:6.1f} ms "
         f"(proved={solution.proved_optimal}, bounds={tuple(solution.bounds.as_dict().values())}) "

@@ -963,60 +963,75 @@ class _Relaxation:
 # --- whole schedules as columns (one window) ---------------------------------------
 
 
-def _best_schedules(
-    free: numpy.ndarray,
-    g: int,
-    wk: list[int],
-    ranges: list[tuple[int, int, int, int]],
-    weights: numpy.ndarray,
-) -> list[tuple[float, int]]:
-    """Per household, its schedule of most weight within its window, and that weight.
+class _Pricing:
+    """Each household's schedule of most weight within its window, for weights of the
+    nights that change from call to call (``_Schedules`` prices its columns so).
 
     ``free``: per household and night, 1 where it is free; ``ranges``: per household the
-    least and most shifts and weekend shifts (``_count_ranges``); ``weights``: per night.
-    A DP over the nights for every household at once: ``best[d]`` holds, per shift
-    count and weekend count, the most weight of schedules on the nights before d; a
-    shift on night d extends one on the nights before d - g + 1.  (weight, 0) with
-    weight -inf for a household no schedule fits.
+    least and most shifts and weekend shifts (``_count_ranges``).  A DP over the
+    nights for every household at once: ``best[d]`` holds, per shift count and weekend
+    count, the most weight of schedules on the nights before d; a shift on night d
+    extends one on the nights before d - g + 1.
     """
-    hcount, n = free.shape
-    top_c = max(r[1] for r in ranges)
-    top_w = max(r[3] for r in ranges)
-    _spend(n * (40 + hcount * (top_c + 1) * (top_w + 1) // 16))
-    most_c = numpy.array([r[1] for r in ranges])[:, None, None]
-    most_w = numpy.array([r[3] for r in ranges])[:, None, None]
-    allowed = (numpy.arange(top_c + 1)[None, :, None] <= most_c) & (
-        numpy.arange(top_w + 1)[None, None, :] <= most_w
-    )
-    best = numpy.full((n + 1, hcount, top_c + 1, top_w + 1), -numpy.inf)
-    best[0, :, 0, 0] = 0.0
-    took = numpy.zeros((n, hcount, top_c + 1, top_w + 1), dtype=bool)
-    closed = free == 0
-    for d in range(n):
-        before = best[max(0, d - g + 1)]
-        shift = numpy.full_like(before, -numpy.inf)
-        shift[:, 1:, wk[d] :] = before[:, :-1, : top_w + 1 - wk[d]]
-        shift += weights[d]
-        shift[closed[:, d]] = -numpy.inf
-        shift[~allowed] = -numpy.inf
-        took[d] = shift > best[d]
-        best[d + 1] = numpy.where(took[d], shift, best[d])
-    found: list[tuple[float, int]] = []
-    for h, (c_lo, c_hi, w_lo, w_hi) in enumerate(ranges):
-        window = best[n, h, c_lo : c_hi + 1, w_lo : w_hi + 1]
-        at = numpy.unravel_index(int(numpy.argmax(window)), window.shape)
-        value = float(window[at])
-        c, w = int(at[0]) + c_lo, int(at[1]) + w_lo
-        mask, d = 0, n
-        while c > 0 and d > 0 and value > -numpy.inf:
+
+    def __init__(
+        self, free: numpy.ndarray, g: int, wk: list[int], ranges: list[tuple[int, int, int, int]]
+    ) -> None:
+        hcount, n = free.shape
+        self.g, self.wk, self.n = g, wk, n
+        low_c, top_c, low_w, top_w = (
+            numpy.array(r)[:, None, None] for r in zip(*ranges, strict=True)
+        )
+        counts = numpy.arange(int(top_c.max()) + 1)[None, :, None]
+        # the weekend counts a state may hold: 0 to the most any window allows
+        self.wide = int(top_w.max()) + 1
+        weekends = numpy.arange(self.wide)[None, None, :]
+        # the states no schedule may pass (more shifts or weekend shifts than the window
+        # allows), and on each night those of households not free on it
+        over = (counts > top_c) | (weekends > top_w)
+        self.blocked = over[None] | (free.T == 0)[:, :, None, None]
+        # the states a schedule may end in
+        self.final = ~over & (counts >= low_c) & (weekends >= low_w)
+        shape = (n + 1, *over.shape)
+        _spend(n * over.size // 8)
+        self.best = numpy.full(shape, -numpy.inf)
+        self.best[0, :, 0, 0] = 0.0
+        self.took = numpy.zeros((n, *over.shape), dtype=bool)
+        self.shift = numpy.empty(over.shape)
+        self.ends = numpy.zeros(hcount, dtype=numpy.int64)
+
+    def values(self, weights: numpy.ndarray) -> numpy.ndarray:
+        """Per household, the most weight of a schedule within its window (-inf: none)."""
+        best, took, shift, g, wk = self.best, self.took, self.shift, self.g, self.wk
+        _spend(self.n * (13 + shift.size // 54))
+        for d in range(self.n):
+            before = best[max(0, d - g + 1)]
+            shift.fill(-numpy.inf)
+            shift[:, 1:, wk[d] :] = before[:, :-1, : self.wide - wk[d]]
+            shift += weights[d]
+            shift[self.blocked[d]] = -numpy.inf
+            numpy.greater(shift, best[d], out=took[d])
+            numpy.copyto(best[d + 1], best[d])
+            numpy.copyto(best[d + 1], shift, where=took[d])
+        last = numpy.where(self.final, best[self.n], -numpy.inf).reshape(len(self.ends), -1)
+        self.ends = last.argmax(axis=1)
+        values: numpy.ndarray = last[numpy.arange(len(self.ends)), self.ends]
+        return values
+
+    def schedule(self, h: int) -> int:
+        """Household ``h``'s schedule of the weight ``values`` last gave it (finite)."""
+        c, w = divmod(int(self.ends[h]), self.wide)
+        took, wk, g = self.took, self.wk, self.g
+        _spend(self.n // 2)
+        mask, d = 0, self.n
+        while c > 0 and d > 0:
             if took[d - 1, h, c, w]:
                 mask |= 1 << (d - 1)
                 c, w = c - 1, w - wk[d - 1]
                 d = max(0, d - g)
             else:
                 d -= 1
-        found.append((value, mask))
-    return found
+        return mask
 
 
 class _Schedules:
@@ -1047,7 +1062,7 @@ class _Schedules:
         hcount = len(ranges)
         self.n, self.hcount, self.g, self.wk = n, hcount, month.g, month.wk
         self.ranges = ranges
-        self.free = _free_nights(month.avail, n)
+        self.pricing = _Pricing(_free_nights(month.avail, n), month.g, month.wk, ranges)
         self.cols: list[tuple[int, int]] = []  # (household, schedule) per column
         self.seen: set[tuple[int, int]] = set()
         self.fixed: dict[int, int] = {}  # household -> its column, once fixed
@@ -1148,12 +1163,12 @@ class _Schedules:
             # the Lagrangian bound: no household's shares lower the optimum by more than
             # its best column's reduced cost (their shares add up to one)
             bound = self.solver.getInfo().objective_function_value
-            for h, (value, mask) in enumerate(
-                _best_schedules(self.free, self.g, self.wk, self.ranges, weights)
-            ):
-                if h in self.fixed or dual[h] + value < 1e-9:
+            gains = dual[:hcount] + self.pricing.values(weights)
+            for h in numpy.flatnonzero(gains >= 1e-9).tolist():
+                if h in self.fixed:
                     continue
-                bound -= dual[h] + value
+                bound -= gains[h]
+                mask = self.pricing.schedule(h)
                 if (h, mask) not in self.seen:
                     self.seen.add((h, mask))
                     new.append((h, mask))

@@ -20,12 +20,17 @@ How it works.  A household's shifts are a bitmask of the month's days.
    packed ``min_gap_days`` apart); *re-phasing* a household with a bipartite
    matching that re-seats the households it displaces; and a small seeded
    large-neighbourhood search.
-3. Aiming.  Where a short local search stalls above the bounds, the LP
-   (below) is asked for a fractional roster in the narrowest windows of loads
-   and weekend loads it leaves open, and dived: its largest shares are fixed
-   to whole shifts and it is re-solved until the roster is whole, which lands
-   on the bounds of most tight RTs (``_dived``).  Where no dive lands, the
-   first window's fractional roster is rounded night by night instead.
+3. Aiming.  Where a short local search stalls above the bounds, the
+   narrowest windows of loads and weekend loads the bounds leave open are
+   tried in turn (``_dived``) with whole schedules as columns
+   (``_Schedules``): column generation, each household's best schedule within
+   its window priced by a DP over its nights, either refutes the window (the
+   LP of whole schedules is stronger than the LP of nights below, and the
+   refutation raises the bounds) or is dived, whole schedules fixed, largest
+   share first, until every household has one.  Where neither settles the
+   window, the LP of nights is dived instead: its largest shares fixed to
+   whole shifts and re-solved until the roster is whole; where no dive lands,
+   the first window's fractional roster is rounded night by night.
    Steering.  Counting households at the extremes cannot reward the moves
    that narrow a weekend spread when a whole extreme must move (1 to 0: every
    household at one end).  So the weekend search takes, for the next spread
@@ -43,8 +48,9 @@ How it works.  A household's shifts are a bitmask of the month's days.
    Weekend spread: for each window of loads and of weekend loads, each household
    keeps the shift counts whose exact range of weekend nights (its own
    schedules, by DP) meets the weekend window; those counts must add up to the
-   (proved) optimal fill, as ranges and then in the LP.  When the figures equal
-   the bounds, the roster is proved optimal.
+   (proved) optimal fill, as ranges and then in the LP (or in the LP of whole
+   schedules, where a dive asked it).  When the figures equal the bounds, the
+   roster is proved optimal.
 5. Budget.  The search reads its time off a work clock (``_Work``): units of
    work counted where it is done, each under a microsecond on the benchmark's
    machine.  A run cut short by the budget stops at the same step on any
@@ -3336,13 +3342,15 @@ def _dived(
     deadline: float,
     known: _Proved,
 ) -> _Engine:
-    """A roster dived from the LP at the narrowest windows it leaves open, kept when better.
+    """A roster dived at the narrowest windows the bounds leave open, kept when better.
 
     For the most places any roster may fill, each spread from its bound up to
     this roster's, and each weekend spread from its bound up (below this
     roster's at its own spread): the windows of loads and weekend loads whose
-    counts can add up to those places and that the LP does not refute are
-    dived (``_Relaxation.dive``), up to ``_DIVES`` per spread.  A dive that
+    counts can add up to those places are asked of whole schedules
+    (``_Schedules``: refuted, they are remembered for the bounds; else dived);
+    where that neither refutes nor lands, the LP of nights checks the window and
+    dives (``_Relaxation.dive``), up to ``_DIVES`` per spread.  A dive that
     lands is a roster within its windows (the first is kept, polished toward
     its own bounds: the windows below it that the dives refuted raise them, and
     the local search stops there; where that polish stalls short of them, the

@@ -389,3 +389,111 @@ def test_a_month_planned_packed_is_the_plan_of_the_plain_dp(
     wk = [weekend_mask >> d & 1 for d in range(n)]
     args = (n, g, wk, current & full, allowed, extra, weekend, take_extra)
     assert _packed_plan(*args) == _plan_by_lists(*args)
+
+
+def _schedules_of(mask: int, n: int, g: int) -> list[int]:
+    """Every schedule of a household free on ``mask``'s nights: shifts g days apart."""
+    free = [d for d in range(n) if mask >> d & 1]
+    return [
+        sum(1 << d for d in days)
+        for size in range(len(free) + 1)
+        for days in itertools.combinations(free, size)
+        if all(b - a >= g for a, b in itertools.pairwise(days))
+    ]
+
+
+def _in_window(schedule: int, window: tuple[int, int, int, int], weekend: int) -> bool:
+    c_lo, c_hi, w_lo, w_hi = window
+    return c_lo <= schedule.bit_count() <= c_hi and w_lo <= (schedule & weekend).bit_count() <= w_hi
+
+
+@st.composite
+def windows(draw: Any, n: int) -> tuple[int, int, int, int]:
+    c_lo = draw(st.integers(0, 3))
+    w_lo = draw(st.integers(0, 2))
+    return c_lo, c_lo + draw(st.integers(0, 2)), w_lo, w_lo + draw(st.integers(0, 2))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data(), st.integers(1, 11), st.integers(1, 5), st.integers(0, (1 << 11) - 1))
+def test_the_pricing_dp_finds_each_households_best_schedule_in_its_window(
+    data: Any, n: int, g: int, weekend: int
+) -> None:
+    # _Pricing against every schedule of each household: the most weight within its
+    # window (counts of shifts and of weekend shifts), and a schedule of that weight
+    import numpy
+
+    from app.rostering import solver
+
+    weekend &= (1 << n) - 1
+    masks = data.draw(st.lists(st.integers(0, (1 << n) - 1), min_size=1, max_size=4))
+    ranges = [data.draw(windows(n)) for _ in masks]
+    weights = numpy.array(data.draw(st.lists(st.integers(-5, 5), min_size=n, max_size=n)), float)
+    wk = [weekend >> d & 1 for d in range(n)]
+    solver._WORK.start(float("inf"))
+    try:
+        pricing = solver._Pricing(solver._free_nights(masks, n), g, wk, ranges)
+        values = pricing.values(weights)
+        for h, (mask, window) in enumerate(zip(masks, ranges, strict=True)):
+            fitting = [s for s in _schedules_of(mask, n, g) if _in_window(s, window, weekend)]
+            if not fitting:
+                assert values[h] == -numpy.inf
+                continue
+            most = max(sum(weights[d] for d in range(n) if s >> d & 1) for s in fitting)
+            assert values[h] == most
+            found = pricing.schedule(h)
+            assert found in fitting
+            assert sum(weights[d] for d in range(n) if found >> d & 1) == most
+    finally:
+        solver._WORK.forget()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data(), st.integers(2, 8), st.integers(1, 3), st.integers(0, (1 << 8) - 1))
+def test_whole_schedules_refute_only_empty_windows_and_land_within_them(
+    data: Any, n: int, g: int, weekend: int
+) -> None:
+    # _Schedules against every combination of the households' schedules: a window it
+    # refutes holds no roster (each household within its window, no night over its
+    # team, ``total`` shifts in all), and a roster it lands is one of those
+    from types import SimpleNamespace
+
+    from app.rostering import solver
+
+    weekend &= (1 << n) - 1
+    masks = data.draw(st.lists(st.integers(0, (1 << n) - 1), min_size=1, max_size=3))
+    ranges = [data.draw(windows(n)) for _ in masks]
+    cap = data.draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
+    total = data.draw(st.integers(0, 2 * n))
+    month = SimpleNamespace(
+        days=list(range(n)),
+        avail=masks,
+        g=g,
+        wk=[weekend >> d & 1 for d in range(n)],
+        cap=cap,
+        weekend_mask=weekend,
+    )
+
+    def fits(schedules: tuple[int, ...]) -> bool:
+        return sum(s.bit_count() for s in schedules) == total and all(
+            sum(s >> d & 1 for s in schedules) <= cap[d] for d in range(n)
+        )
+
+    options = [
+        [s for s in _schedules_of(m, n, g) if _in_window(s, w, weekend)]
+        for m, w in zip(masks, ranges, strict=True)
+    ]
+    exists = any(fits(combo) for combo in itertools.product(*options))
+    solver._WORK.start(float("inf"))
+    try:
+        schedules = solver._Schedules(month, ranges, total, [])  # type: ignore[arg-type]
+        roster = schedules.roster(float("inf"))
+    finally:
+        solver._WORK.forget()
+    if schedules.refuted:
+        assert not exists
+    if roster is not None:
+        landed = tuple(sum(1 << d for h2, d in roster if h2 == h) for h in range(len(masks)))
+        assert len(set(roster)) == len(roster)
+        assert all(s in opts for s, opts in zip(landed, options, strict=True))
+        assert fits(landed)

@@ -13,7 +13,7 @@ the machine.  Its last lines say how many RTs each solver did better on, how
 many it proved, and its work in all.
 
 Why: the solver's path follows the vertices HiGHS ends on, so a change to it
-moves a few crowded RTs of the 625 in bench/reference/ either way, and those
+moves a few crowded RTs of the 745 in bench/reference/ either way, and those
 alone cannot tell a gain from noise (see bench/reference/README.md).  A change
 is worth keeping when it does better here, on RTs nobody tuned it on, and the
 tests' committed instances still pass.

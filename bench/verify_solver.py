@@ -20,7 +20,7 @@ issue's bar), and the median of that ratio.
 JSON file; ``--against`` checks the solver against such a file without running
 CP-SAT, which is how a change to the solver is measured on hundreds of RTs.
 A name ending in ``.gz`` is read and written compressed; ``bench/reference/``
-holds 625 such RTs (see its README).
+holds 745 such RTs (see its README).
 """
 
 from __future__ import annotations

@@ -537,6 +537,15 @@ def _refuted(
     return refuted
 
 
+def _highs() -> highspy._core._Highs:
+    """A quiet HiGHS on one thread, without presolve (the LPs here are re-solved warm)."""
+    solver = highspy._core._Highs()  # the plain core: highspy.Highs() prints a banner
+    solver.setOptionValue("output_flag", False)
+    solver.setOptionValue("threads", 1)
+    solver.setOptionValue("presolve", "off")
+    return solver
+
+
 class _Relaxation:
     """The roster's LP relaxation, solved by HiGHS: the strongest of the bounds.
 
@@ -577,10 +586,7 @@ class _Relaxation:
         upper[n : total_row + 1] = inf
         self.matrix = (starts[:-1], index, values)
         self.night_caps = numpy.array(cap, dtype=float)
-        solver = highspy._core._Highs()  # the plain core: highspy.Highs() prints a banner
-        solver.setOptionValue("output_flag", False)
-        solver.setOptionValue("threads", 1)
-        solver.setOptionValue("presolve", "off")
+        solver = _highs()
         # the model as flat arrays: HighsLp's fields copy theirs element by element, which
         # took half the build's time (0.6 of 1.2 ms on an RT of 36 households)
         status = solver.passModel(
@@ -1075,10 +1081,7 @@ class _Schedules:
         # set when the LP's optimum stays above 0 with every column priced
         self.refuted = False
         inf = highspy.kHighsInf
-        solver = highspy._core._Highs()
-        solver.setOptionValue("output_flag", False)
-        solver.setOptionValue("threads", 1)
-        solver.setOptionValue("presolve", "off")
+        solver = _highs()
         # new columns leave the basis primal feasible, and the primal simplex goes on
         # from it; a schedule fixed leaves it dual feasible, for the dual simplex
         self.strategy = 4

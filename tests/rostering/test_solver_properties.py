@@ -408,10 +408,17 @@ def _in_window(schedule: int, window: tuple[int, int, int, int], weekend: int) -
 
 
 @st.composite
-def windows(draw: Any, n: int) -> tuple[int, int, int, int]:
-    c_lo = draw(st.integers(0, 3))
-    w_lo = draw(st.integers(0, 2))
-    return c_lo, c_lo + draw(st.integers(0, 2)), w_lo, w_lo + draw(st.integers(0, 2))
+def households_in_windows(
+    draw: Any, n: int, most: int
+) -> tuple[list[int], list[tuple[int, int, int, int]]]:
+    """Up to ``most`` households free on some of ``n`` nights, each with a window of
+    shift counts and weekend shift counts (as ``_count_ranges`` gives them)."""
+    masks = draw(st.lists(st.integers(0, (1 << n) - 1), min_size=1, max_size=most))
+    ranges = []
+    for _ in masks:
+        c_lo, w_lo = draw(st.integers(0, 3)), draw(st.integers(0, 2))
+        ranges.append((c_lo, c_lo + draw(st.integers(0, 2)), w_lo, w_lo + draw(st.integers(0, 2))))
+    return masks, ranges
 
 
 @settings(max_examples=300, deadline=None)
@@ -426,8 +433,7 @@ def test_the_pricing_dp_finds_each_households_best_schedule_in_its_window(
     from app.rostering import solver
 
     weekend &= (1 << n) - 1
-    masks = data.draw(st.lists(st.integers(0, (1 << n) - 1), min_size=1, max_size=4))
-    ranges = [data.draw(windows(n)) for _ in masks]
+    masks, ranges = data.draw(households_in_windows(n, 4))
     weights = numpy.array(data.draw(st.lists(st.integers(-5, 5), min_size=n, max_size=n)), float)
     wk = [weekend >> d & 1 for d in range(n)]
     solver._WORK.start(float("inf"))
@@ -461,8 +467,7 @@ def test_whole_schedules_refute_only_empty_windows_and_land_within_them(
     from app.rostering import solver
 
     weekend &= (1 << n) - 1
-    masks = data.draw(st.lists(st.integers(0, (1 << n) - 1), min_size=1, max_size=3))
-    ranges = [data.draw(windows(n)) for _ in masks]
+    masks, ranges = data.draw(households_in_windows(n, 3))
     cap = data.draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
     total = data.draw(st.integers(0, 2 * n))
     month = SimpleNamespace(

@@ -44,7 +44,8 @@ How it works.  A household's shifts are a bitmask of the month's days.
    each household's part is exactly the hull of its schedules), night
    capacities.  Unfilled: its optimum.  Spread: water-filling of loads between
    priors and per-household maxima, refined by asking the LP, window by window,
-   for a fractional roster with the optimal fill and loads in the window.
+   for a fractional roster with the optimal fill and loads in the window (and,
+   in the dives, whole schedules, every window of a width: ``_loads_fit``).
    Weekend spread: for each window of loads and of weekend loads, each household
    keeps the shift counts whose exact range of weekend nights (its own
    schedules, by DP) meets the weekend window; those counts must add up to the

@@ -1366,6 +1366,7 @@ def _weekend_bound(
     filled: int,
     caps: list[int],
     deadline: float,
+    known: _Proved,
     lp: bool = True,
 ) -> int:
     """Least weekend_spread of a roster filling ``filled`` places with loads in a window
@@ -1401,7 +1402,19 @@ def _weekend_bound(
                 return k
             windows = [(a, b) for a, b, _, _ in bounds]
             weekend = [(a, b) for _, _, a, b in bounds]
-            if eng.relaxation().feasible(windows, weekend, filled):
+            if _WORK.relaxation is None:
+                # the LP of nights is not built: whole schedules instead (``_dived`` hands
+                # their refutations to the LP of nights when it builds it)
+                if (tuple(windows), tuple(weekend), filled) in known.refuted:
+                    continue
+                seeds = itertools.chain(enumerate(eng.sched), known.priced)
+                schedules = _Schedules(eng.month, bounds, filled, seeds)
+                fits = schedules.fits(deadline)
+                known.priced.update(dict.fromkeys(schedules.cols))
+                if fits is not False:
+                    return k
+                known.refuted.add((tuple(windows), tuple(weekend), filled))
+            elif eng.relaxation().feasible(windows, weekend, filled):
                 return k
     return ours
 
@@ -3292,6 +3305,11 @@ class _Proved:
     spread_final: bool = False
     weekend: dict[int, int] = field(default_factory=dict)
     weekend_final: set[int] = field(default_factory=set)
+    # the checks whole schedules refuted before the LP of nights was built
+    refuted: set[_Check] = field(default_factory=set)
+    # (household, schedule) columns whole schedules priced so far (``_Schedules``):
+    # each window's column generation starts from those that fit it
+    priced: dict[tuple[int, int], None] = field(default_factory=dict)
 
 
 def _bounds(
@@ -3318,9 +3336,18 @@ def _bounds(
     if proved_fill:
         spread_lb = max(spread_lb, known.spread)
     if lp and proved_fill and figs.spread > spread_lb and not known.spread_final:
-        spread_lb = eng.refine_spread_bound(
-            spread_lb, figs.spread, eng.filled, caps, deadline, of_roster=True
-        )
+        if _WORK.relaxation is None:
+            # the LP of nights is not built (the construction filled the most places
+            # without it): whole schedules refute widths of loads instead
+            reach, seeds = eng.weekend_reach(), list(enumerate(eng.sched))
+            while spread_lb < figs.spread and not _loads_fit(
+                eng, reach, caps, spread_lb, eng.filled, deadline, seeds, known.priced
+            ):
+                spread_lb += 1
+        else:
+            spread_lb = eng.refine_spread_bound(
+                spread_lb, figs.spread, eng.filled, caps, deadline, of_roster=True
+            )
         known.spread = spread_lb
         # only the deadline ends the search early; otherwise a window at the bound is open
         known.spread_final = spread_lb < figs.spread and _clock() <= deadline
@@ -3335,7 +3362,7 @@ def _bounds(
         weekend_lb = max([weekend_lb, *(lb for w, lb in known.weekend.items() if w >= width)])
         if figs.weekend_spread > weekend_lb and width not in known.weekend_final:
             weekend_lb = _weekend_bound(
-                eng, weekend_lb, figs.weekend_spread, width, eng.filled, caps, deadline, lp
+                eng, weekend_lb, figs.weekend_spread, width, eng.filled, caps, deadline, known, lp
             )
             if lp:
                 known.weekend[width] = weekend_lb
@@ -3383,6 +3410,7 @@ def _dived(
     # only rosters better than ours are worth a dive
     widths = range(width, ours.spread + 1 if best.filled == total else max(prior) + max(caps))
     relaxation = best.relaxation()
+    relaxation.refuted |= known.refuted
     # the dives leave the rounding time for its polish (see _DIVE_RESERVE)
     diving = (1 - _DIVE_RESERVE) * deadline
 
@@ -3432,7 +3460,7 @@ def _dived(
     first: tuple[dict[tuple[int, int], float], list[tuple[int, int, int, int]]] | None = None
     # the schedules of our roster, and those priced for the windows before
     seeds = list(enumerate(best.sched))
-    priced: dict[tuple[int, int], None] = {}
+    priced = known.priced
     for width in widths:
         if best.filled == total and width < ours.spread:
             # whole schedules may refute every window of loads this wide at once,

@@ -3496,6 +3496,9 @@ def _dived(
             priced.update(dict.fromkeys(schedules.cols))
             if schedules.refuted:
                 relaxation.refute(counts, weekend, total)
+                # the weekend bound at this width, final while the LP of nights left this
+                # window open, may rise now
+                known.weekend_final.discard(width)
                 continue
             if roster is None:
                 # with no room for another dive, the checks of the windows left only cost

@@ -1006,7 +1006,7 @@ class _Pricing:
         # the states a schedule may end in
         self.final = ~over & (counts >= low_c) & (weekends >= low_w)
         shape = (n + 1, *over.shape)
-        _spend(n * over.size // 8)
+        _spend(n * over.size // 56)
         self.best = numpy.full(shape, -numpy.inf)
         self.best[0, :, 0, 0] = 0.0
         self.took = numpy.zeros((n, *over.shape), dtype=bool)

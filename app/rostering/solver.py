@@ -1011,6 +1011,8 @@ class _Pricing:
         self.best[0, :, 0, 0] = 0.0
         self.took = numpy.zeros((n, *over.shape), dtype=bool)
         self.shift = numpy.empty(over.shape)
+        # per household, the most weight ending in each state, and the best state
+        self.last = numpy.full((hcount, over[0].size), -numpy.inf)
         self.ends = numpy.zeros(hcount, dtype=numpy.int64)
 
     def values(self, weights: numpy.ndarray) -> numpy.ndarray:
@@ -1082,8 +1084,7 @@ class _Schedules:
     ) -> None:
         n = len(month.days)
         hcount = len(ranges)
-        self.n, self.hcount, self.g, self.wk = n, hcount, month.g, month.wk
-        self.ranges = ranges
+        self.n, self.hcount = n, hcount
         self.pricing = _Pricing(_free_nights(month.avail, n), month.g, month.wk, ranges)
         self.cols: list[tuple[int, int]] = []  # (household, schedule) per column
         self.seen: set[tuple[int, int]] = set()
@@ -1222,7 +1223,7 @@ class _Schedules:
             split = [j for j in largest.values() if values[j] < 1 - 1e-9]
             for h, j in largest.items():
                 if values[j] >= 1 - 1e-9:
-                    self._fix(h, j, 1.0)
+                    self._fix(h, j)
             if not split:
                 return [(h, d) for h, j in self.fixed.items() for d in _days(self.cols[j][1])]
             # the largest shares, a quarter of the split ones, fixed at once; where no
@@ -1232,7 +1233,7 @@ class _Schedules:
             batch = split[: max(1, len(split) // 4)]
             for size in dict.fromkeys((len(batch), 1)):
                 for j in batch[:size]:
-                    self._fix(self.cols[j][0], j, 1.0)
+                    self._fix(self.cols[j][0], j)
                 fits = self._fits(deadline)
                 if fits is None:
                     return None
@@ -1240,19 +1241,22 @@ class _Schedules:
                     break
                 for j in batch[:size]:
                     del self.fixed[self.cols[j][0]]
-                    self._fix(self.cols[j][0], j, 0.0)
-                for j in batch[1:size]:
-                    self.solver.changeColBounds(self.artificial + j, 0.0, math.inf)
+                    self._bound(j, 0.0, math.inf)
             else:
+                # not even the largest alone fits: its schedule is left out
+                self._bound(batch[0], 0.0, 0.0)
                 fails += 1
                 if fails > _SCHEDULE_FAILS or not self._fits(deadline):
                     return None
 
-    def _fix(self, h: int, j: int, share: float) -> None:
-        """Bound column ``j`` (of household ``h``) to ``share``: 1 fixes it, 0 bans it."""
-        if share:
-            self.fixed[h] = j
-        self.solver.changeColBounds(self.artificial + j, share, share)
+    def _fix(self, h: int, j: int) -> None:
+        """Fix column ``j``, a schedule of household ``h``, to the whole of its share."""
+        self.fixed[h] = j
+        self._bound(j, 1.0, 1.0)
+
+    def _bound(self, j: int, lower: float, upper: float) -> None:
+        """Bound column ``j``'s share; the dual simplex goes on from there."""
+        self.solver.changeColBounds(self.artificial + j, lower, upper)
         self._strategy(1)
 
     def _strategy(self, strategy: int) -> None:

@@ -72,7 +72,7 @@ import random
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
@@ -516,6 +516,13 @@ def _columns(
 _Check = tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...] | None, int]
 
 
+def _check(
+    counts: list[tuple[int, int]], weekend: list[tuple[int, int]] | None, total: int
+) -> _Check:
+    """The key a check of the LPs is remembered by (see ``_Relaxation.feasible``)."""
+    return tuple(counts), tuple(weekend) if weekend is not None else None, total
+
+
 def _refuted(
     rays: numpy.ndarray,
     fixed: numpy.ndarray,
@@ -712,7 +719,7 @@ class _Relaxation:
         ``counts[h]`` shifts (and ``weekend[h]`` weekend ones)?  True if HiGHS
         stops early: what is not refuted may be feasible.  A refuted check is
         remembered: asked again, it is answered without a solve."""
-        key = (tuple(counts), tuple(weekend) if weekend is not None else None, total)
+        key = _check(counts, weekend, total)
         _spend(len(counts))
         if key in self.refuted:
             return False
@@ -745,7 +752,7 @@ class _Relaxation:
     ) -> bool:
         """Is the check ``feasible`` would ask refuted already, or by a kept certificate?"""
         _spend(len(counts))
-        if (tuple(counts), tuple(weekend), total) in self.refuted:
+        if _check(counts, weekend, total) in self.refuted:
             return True
         return self._refutes(*self.check_rows(counts, weekend, total))
 
@@ -753,7 +760,7 @@ class _Relaxation:
         self, counts: list[tuple[int, int]], weekend: list[tuple[int, int]], total: int
     ) -> None:
         """Remember the check ``feasible`` would ask as refuted (by a stronger LP)."""
-        self.refuted.add((tuple(counts), tuple(weekend), total))
+        self.refuted.add(_check(counts, weekend, total))
 
     def check_rows(
         self,
@@ -1080,7 +1087,8 @@ class _Schedules:
         month: _Month,
         ranges: list[tuple[int, int, int, int]],
         total: int,
-        seeds: Iterable[tuple[int, int]],
+        roster: list[int],
+        pool: dict[tuple[int, int], None],
     ) -> None:
         n = len(month.days)
         hcount = len(ranges)
@@ -1118,11 +1126,13 @@ class _Schedules:
         )
         self.solver = solver
         _spend(4 * (nrow + self.artificial))
-        # the first columns: the schedules of ``seeds`` ((household, schedule) pairs: a
-        # roster's, and those priced for other windows) that fit this window
+        # every column priced goes to ``pool`` ((household, schedule) pairs), which the
+        # LPs of the solve's other windows start from; this one's first columns are the
+        # schedules of ``roster`` and of ``pool`` that fit its window
+        self.pool = pool
         first = []
         weekend = month.weekend_mask
-        for h, mask in seeds:
+        for h, mask in itertools.chain(enumerate(roster), pool):
             c_lo, c_hi, w_lo, w_hi = ranges[h]
             if c_lo <= mask.bit_count() <= c_hi and w_lo <= (mask & weekend).bit_count() <= w_hi:
                 first.append((h, mask))
@@ -1156,6 +1166,7 @@ class _Schedules:
             numpy.array(values),
         )
         self.cols += new
+        self.pool.update(dict.fromkeys(new))
 
     def _run(self) -> bool:
         """Solve the LP from its last basis; True at its optimum (False when stopped)."""
@@ -1422,15 +1433,12 @@ def _weekend_bound(
             if _WORK.relaxation is None:
                 # the LP of nights is not built: whole schedules instead (``_dived`` hands
                 # their refutations to the LP of nights when it builds it)
-                if (tuple(windows), tuple(weekend), filled) in known.refuted:
+                if _check(windows, weekend, filled) in known.refuted:
                     continue
-                seeds = itertools.chain(enumerate(eng.sched), known.priced)
-                schedules = _Schedules(eng.month, bounds, filled, seeds)
-                fits = schedules.fits(deadline)
-                known.priced.update(dict.fromkeys(schedules.cols))
-                if fits is not False:
+                schedules = _Schedules(eng.month, bounds, filled, eng.sched, known.priced)
+                if schedules.fits(deadline) is not False:
                     return k
-                known.refuted.add((tuple(windows), tuple(weekend), filled))
+                known.refuted.add(_check(windows, weekend, filled))
             elif eng.relaxation().feasible(windows, weekend, filled):
                 return k
     return ours
@@ -3356,9 +3364,9 @@ def _bounds(
         if _WORK.relaxation is None:
             # the LP of nights is not built (the construction filled the most places
             # without it): whole schedules refute widths of loads instead
-            reach, seeds = eng.weekend_reach(), list(enumerate(eng.sched))
+            reach = eng.weekend_reach()
             while spread_lb < figs.spread and not _loads_fit(
-                eng, reach, caps, spread_lb, eng.filled, deadline, seeds, known.priced
+                eng, reach, caps, spread_lb, eng.filled, deadline, known
             ):
                 spread_lb += 1
         else:
@@ -3475,14 +3483,11 @@ def _dived(
         return other if _better(other, best) else best
 
     first: tuple[dict[tuple[int, int], float], list[tuple[int, int, int, int]]] | None = None
-    # the schedules of our roster, and those priced for the windows before
-    seeds = list(enumerate(best.sched))
-    priced = known.priced
     for width in widths:
         if best.filled == total and width < ours.spread:
             # whole schedules may refute every window of loads this wide at once,
             # weekend loads aside: the spread's bound then rises past it
-            if not _loads_fit(best, reach, caps, width, total, diving, seeds, priced):
+            if not _loads_fit(best, reach, caps, width, total, diving, known):
                 known.spread = max(known.spread, width + 1)
                 continue
         dives = 0
@@ -3495,9 +3500,8 @@ def _dived(
                 continue
             # whole schedules first: their LP refutes what the LP of nights refutes and
             # more, and their dive lands where the LP's does not
-            schedules = _Schedules(best.month, ranges, total, itertools.chain(seeds, priced))
+            schedules = _Schedules(best.month, ranges, total, best.sched, known.priced)
             roster = schedules.roster(diving)
-            priced.update(dict.fromkeys(schedules.cols))
             if schedules.refuted:
                 relaxation.refute(counts, weekend, total)
                 # the weekend bound at this width, final while the LP of nights left this
@@ -3535,14 +3539,13 @@ def _loads_fit(
     width: int,
     total: int,
     deadline: float,
-    seeds: list[tuple[int, int]],
-    priced: dict[tuple[int, int], None],
+    known: _Proved,
 ) -> bool:
     """May a roster of ``total`` shifts have its loads in some window ``width`` wide?
     False where whole schedules (``_Schedules``, phase one) refute every such window,
-    weekend loads aside; True where one is left open, or at ``deadline``.  The columns
-    priced go to ``priced``.  (Diving the open one instead, for a roster of a spread
-    better than ours, weekend loads aside: on 1,600 fresh RTs 8 better, 8 worse.)"""
+    weekend loads aside; True where one is left open, or at ``deadline``.  (Diving the
+    open one instead, for a roster of a spread better than ours, weekend loads aside:
+    on 1,600 fresh RTs 8 better, 8 worse.)"""
     prior, prior_w = eng.prior, eng.prior_w
     tables = reach[0]
     top = min(p + c for p, c in zip(prior, caps, strict=True))
@@ -3556,10 +3559,8 @@ def _loads_fit(
         ranges = _count_ranges(prior, prior_w, tables, low, low + width, *anywhere)
         if ranges is None or not sum(r[0] for r in ranges) <= total <= sum(r[1] for r in ranges):
             continue
-        schedules = _Schedules(eng.month, ranges, total, itertools.chain(seeds, priced))
-        fits = schedules.fits(deadline)
-        priced.update(dict.fromkeys(schedules.cols))
-        if fits is not False:
+        schedules = _Schedules(eng.month, ranges, total, eng.sched, known.priced)
+        if schedules.fits(deadline) is not False:
             return True
     return False
 

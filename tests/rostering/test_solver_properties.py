@@ -491,7 +491,7 @@ def test_whole_schedules_refute_only_empty_windows_and_land_within_them(
     exists = any(fits(combo) for combo in itertools.product(*options))
     solver._WORK.start(float("inf"))
     try:
-        schedules = solver._Schedules(month, ranges, total, [])  # type: ignore[arg-type]
+        schedules = solver._Schedules(month, ranges, total, [], {})  # type: ignore[arg-type]
         roster = schedules.roster(float("inf"))
     finally:
         solver._WORK.forget()

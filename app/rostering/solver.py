@@ -1134,7 +1134,11 @@ class _Schedules:
         weekend = month.weekend_mask
         for h, mask in itertools.chain(enumerate(roster), pool):
             c_lo, c_hi, w_lo, w_hi = ranges[h]
-            if c_lo <= mask.bit_count() <= c_hi and w_lo <= (mask & weekend).bit_count() <= w_hi:
+            if (
+                (h, mask) not in self.seen
+                and c_lo <= mask.bit_count() <= c_hi
+                and w_lo <= (mask & weekend).bit_count() <= w_hi
+            ):
                 first.append((h, mask))
                 self.seen.add((h, mask))
         _spend(len(self.seen))

@@ -193,13 +193,13 @@ def test_zero_budget_still_returns_a_valid_roster() -> None:
 
 @pytest.mark.usefixtures("counted_budget_only")
 def test_a_search_cut_short_by_the_budget_gives_the_same_roster_under_load() -> None:
-    # tight-unproved-00 uses a 20 ms budget whole without a proof.  The budget is counted
+    # tight-unproved-00 uses a 10 ms budget whole without a proof.  The budget is counted
     # work, so a second run slowed down by a thread keeping the interpreter busy stops
     # at the same step, with the same roster and bounds.  (The busy thread more than
     # doubles the run's wall time: the wall cap is raised so that it cannot be what
     # ends either run on a slow machine.)
     case = _cases("tight-unproved")[0]
-    alone = solve(parse_problem(case["problem"]), time_budget_s=0.02)
+    alone = solve(parse_problem(case["problem"]), time_budget_s=0.01)
     assert not alone.proved_optimal
     stop = threading.Event()
 
@@ -210,7 +210,7 @@ def test_a_search_cut_short_by_the_budget_gives_the_same_roster_under_load() -> 
     hog = threading.Thread(target=busy)
     hog.start()
     try:
-        loaded = solve(parse_problem(case["problem"]), time_budget_s=0.02)
+        loaded = solve(parse_problem(case["problem"]), time_budget_s=0.01)
     finally:
         stop.set()
         hog.join()

@@ -3089,12 +3089,14 @@ class _Engine:
                     (max(0, low - p), min(c, low + bound - p))
                     for p, c in zip(self.prior, caps, strict=True)
                 ]
-                if all(a <= b for a, b in windows) and (
-                    sum(a for a, _ in windows) <= total <= sum(b for _, b in windows)
+                if (
+                    all(a <= b for a, b in windows)
+                    and sum(a for a, _ in windows) <= total <= sum(b for _, b in windows)
+                    and not self.relaxation().known_refuted(windows, None, total)
                 ):
                     checks.append(windows)
             _spend(len(self.prior) * (top_low - top_prior + bound + 1))
-            # one LP may refute them all at once; where there is one, it is that check
+            # one LP may refute those left all at once; where there is one, it is that check
             if len(checks) > 1 and not self.relaxation().within(self.prior, bound, total):
                 bound += 1
                 continue

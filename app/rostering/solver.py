@@ -748,7 +748,7 @@ class _Relaxation:
         return False
 
     def known_refuted(
-        self, counts: list[tuple[int, int]], weekend: list[tuple[int, int]], total: int
+        self, counts: list[tuple[int, int]], weekend: list[tuple[int, int]] | None, total: int
     ) -> bool:
         """Is the check ``feasible`` would ask refuted already, or by a kept certificate?"""
         _spend(len(counts))

@@ -75,7 +75,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import highspy
 import numpy
@@ -1093,6 +1093,7 @@ class _Schedules:
         n = len(month.days)
         hcount = len(ranges)
         self.n, self.hcount = n, hcount
+        self.month, self.ranges, self.total = month, ranges, total
         self.pricing = _Pricing(_free_nights(month.avail, n), month.g, month.wk, ranges)
         self.cols: list[tuple[int, int]] = []  # (household, schedule) per column
         self.seen: set[tuple[int, int]] = set()
@@ -1227,6 +1228,7 @@ class _Schedules:
             self.refuted = fits is False
             return None
         fails = 0
+        completed = not _COMPLETE_AT
         while True:
             values = numpy.asarray(self.solver.getSolution().col_value)[self.artificial :]
             _spend(len(values) // 4)
@@ -1241,6 +1243,15 @@ class _Schedules:
                     self._fix(h, j)
             if not split:
                 return [(h, d) for h, j in self.fixed.items() for d in _days(self.cols[j][1])]
+            if len(split) <= _COMPLETE_AT and not completed:
+                # few households left: their schedules are searched for outright
+                completed = True
+                rest = self._complete(values)
+                if rest is not None:
+                    if rest is False:
+                        return None
+                    fixed = [(h, self.cols[j][1]) for h, j in self.fixed.items()]
+                    return [(h, d) for h, mask in fixed + rest for d in _days(mask)]
             # the largest shares, a quarter of the split ones, fixed at once; where no
             # roster of the others fits them, the largest alone; where none fits it,
             # it is left out
@@ -1263,6 +1274,118 @@ class _Schedules:
                 fails += 1
                 if fails > _SCHEDULE_FAILS or not self._fits(deadline):
                     return None
+
+    def _complete(self, values: numpy.ndarray) -> list[tuple[int, int]] | Literal[False] | None:
+        """The schedules of the households not fixed, by a search night by night, given
+        the fixed ones: (household, schedule) pairs; False where none exist; None where
+        the search gave up (after ``_COMPLETE_NODES`` steps).  Households with the
+        larger shares of a night (the LP's ``values``) are tried on it first."""
+        month, n, g = self.month, self.n, self.month.g
+        room = list(month.cap)
+        need = self.total
+        for j in self.fixed.values():
+            mask = self.cols[j][1]
+            need -= mask.bit_count()
+            for d in _days(mask):
+                room[d] -= 1
+        free = [h for h in range(self.hcount) if h not in self.fixed]
+        k = len(free)
+        wk = month.wk
+        avail = [month.avail[h] for h in free]
+        ranges = [self.ranges[h] for h in free]
+        # each household's share of each night in the LP, for the order of the search
+        share = numpy.zeros((k, n))
+        where = {h: i for i, h in enumerate(free)}
+        for j in numpy.flatnonzero(values > 1e-9).tolist():
+            h, mask = self.cols[j]
+            if h in where:
+                for d in _days(mask):
+                    share[where[h], d] += values[j]
+        # per household and night, the most shifts (and weekend shifts) it could still
+        # serve from that night on, on nights with room: bounds for the pruning
+        most = [[0] * (n + g + 1) for _ in range(k)]
+        most_w = [[0] * (n + g + 1) for _ in range(k)]
+        for i in range(k):
+            m, mw = most[i], most_w[i]
+            for d in range(n - 1, -1, -1):
+                m[d], mw[d] = m[d + 1], mw[d + 1]
+                if avail[i] >> d & 1 and room[d] > 0:
+                    m[d] = max(m[d], 1 + m[d + g])
+                    mw[d] = max(mw[d], wk[d] + mw[d + g])
+        # the places left on the nights from each on
+        left = [0] * (n + 1)
+        for d in range(n - 1, -1, -1):
+            left[d] = left[d + 1] + max(0, room[d])
+        _spend(k * n * 3)
+        last = [-g] * k
+        count = [0] * k
+        weekend = [0] * k
+        chosen: list[list[int]] = [[] for _ in range(k)]
+        failed: set[tuple[int, ...]] = set()
+        steps = 0
+
+        def viable(d: int) -> bool:
+            """Can every household still reach its least counts, and all ``need``?"""
+            reach = 0
+            for i in range(k):
+                start = max(d, last[i] + g)
+                more = min(most[i][start], ranges[i][1] - count[i])
+                if count[i] + more < ranges[i][0]:
+                    return False
+                if weekend[i] + most_w[i][start] < ranges[i][2]:
+                    return False
+                reach += more
+            done = sum(count)
+            return done <= need <= done + min(reach, left[d])
+
+        def search(d: int) -> bool | None:
+            nonlocal steps
+            if d == n:
+                return sum(count) == need and all(
+                    r[0] <= c <= r[1] and r[2] <= w <= r[3]
+                    for r, c, w in zip(ranges, count, weekend, strict=True)
+                )
+            state = (d, *(min(g, d - x) for x in last), *count, *weekend)
+            if state in failed:
+                return False
+            steps += 1
+            if steps > _COMPLETE_NODES:
+                return None
+            eligible = [
+                i
+                for i in range(k)
+                if avail[i] >> d & 1
+                and d - last[i] >= g
+                and count[i] < ranges[i][1]
+                and weekend[i] + wk[d] <= ranges[i][3]
+            ]
+            eligible.sort(key=lambda i: (-share[i, d], i))
+            for size in range(min(room[d], len(eligible)), -1, -1):
+                for group in itertools.combinations(eligible, size):
+                    saved = [(i, last[i]) for i in group]
+                    for i in group:
+                        last[i] = d
+                        count[i] += 1
+                        weekend[i] += wk[d]
+                        chosen[i].append(d)
+                    found = viable(d + 1) and search(d + 1)
+                    if found is None or found:
+                        return found
+                    for i, before in saved:
+                        last[i] = before
+                        count[i] -= 1
+                        weekend[i] -= wk[d]
+                        chosen[i].pop()
+            failed.add(state)
+            return False
+
+        found = viable(0) and search(0)
+        _spend(steps * (20 + 4 * k))
+        if found is None:
+            return None
+        if not found:
+            return False
+        return [(h, sum(1 << d for d in days)) for h, days in zip(free, chosen, strict=True)]
 
     def _fix(self, h: int, j: int) -> None:
         """Fix column ``j``, a schedule of household ``h``, to the whole of its share."""
@@ -1295,6 +1418,10 @@ _SCHEDULE_FAILS = 6
 # weekend counts): 2.3% less work on the reference RTs than one, the same answers (3:
 # 0.7% less); on 1,600 fresh RTs 2 better, 1 worse.
 _COLUMNS_PER_ROUND = 2
+# where a dive has this many households left split, their schedules are searched for
+# outright (``_Schedules._complete``), in at most so many steps
+_COMPLETE_AT = 6
+_COMPLETE_NODES = 150
 # A dive starts only with this many solves from scratch (``cold_cost``) left before
 # the dives' deadline (``_DIVE_RESERVE``).  On 580 RTs with CP-SAT optima, the 128
 # dives that landed cost 0.01 of them at the median and 4.5 at the 99th percentile,

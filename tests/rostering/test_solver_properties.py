@@ -502,3 +502,77 @@ def test_whole_schedules_refute_only_empty_windows_and_land_within_them(
         assert len(set(roster)) == len(roster)
         assert all(s in opts for s, opts in zip(landed, options, strict=True))
         assert fits(landed)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data(), st.integers(3, 9), st.integers(1, 3), st.integers(0, (1 << 9) - 1))
+def test_the_search_for_the_last_households_finds_a_roster_exactly_where_one_exists(
+    data: Any, n: int, g: int, weekend: int
+) -> None:
+    # _Schedules._complete (the dive's search for its last few households) against
+    # every combination of their schedules, with one household fixed: given room
+    # for the search to end, it finds a roster where one exists, and says none
+    # exists only where none does
+    from types import SimpleNamespace
+
+    import numpy
+
+    from app.rostering import solver
+
+    weekend &= (1 << n) - 1
+    masks = data.draw(st.lists(st.integers(0, (1 << n) - 1), min_size=2, max_size=5))
+    # each household's window around one of its schedules, so that it has one
+    drawn = [data.draw(st.sampled_from(_schedules_of(m, n, g))) for m in masks]
+    ranges = []
+    for s in drawn:
+        c, w = s.bit_count(), (s & weekend).bit_count()
+        c_lo, w_lo = data.draw(st.integers(0, c)), data.draw(st.integers(0, w))
+        ranges.append(
+            (c_lo, c + data.draw(st.integers(0, 2)), w_lo, w + data.draw(st.integers(0, 1)))
+        )
+    options = [
+        [s for s in _schedules_of(m, n, g) if _in_window(s, w, weekend)]
+        for m, w in zip(masks, ranges, strict=True)
+    ]
+    cap = data.draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
+    total = data.draw(st.integers(0, 2 * n))
+    if data.draw(st.booleans()):
+        # half the time a window with a roster: the total and the teams of the drawn one
+        total = sum(s.bit_count() for s in drawn)
+        cap = [max(c, sum(s >> d & 1 for s in drawn)) for d, c in enumerate(cap)]
+    first = data.draw(st.sampled_from(options[0]))
+    month = SimpleNamespace(
+        days=list(range(n)),
+        avail=masks,
+        g=g,
+        wk=[weekend >> d & 1 for d in range(n)],
+        cap=cap,
+        weekend_mask=weekend,
+    )
+
+    def fits(schedules: tuple[int, ...]) -> bool:
+        return sum(s.bit_count() for s in schedules) == total and all(
+            sum(s >> d & 1 for s in schedules) <= cap[d] for d in range(n)
+        )
+
+    exists = any(fits((first, *combo)) for combo in itertools.product(*options[1:]))
+    solver._WORK.start(float("inf"))
+    try:
+        schedules = solver._Schedules(month, ranges, total, [], {})  # type: ignore[arg-type]
+        schedules._add([(0, first)])
+        schedules._fix(0, 0)
+        with pytest.MonkeyPatch.context() as patched:
+            patched.setattr(solver, "_COMPLETE_NODES", 10**6)
+            rest = schedules._complete(numpy.zeros(1))
+    finally:
+        solver._WORK.forget()
+    assert rest is not None
+    if rest is False:
+        assert not exists
+    else:
+        assert exists
+        landed = dict(rest)
+        assert sorted(landed) == list(range(1, len(masks)))
+        combo = (first, *(landed[h] for h in range(1, len(masks))))
+        assert all(s in opts for s, opts in zip(combo, options, strict=True))
+        assert fits(combo)

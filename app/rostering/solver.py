@@ -383,14 +383,25 @@ def _spend(units: int) -> None:
 # --- one household's schedules (bitmasks of the month's nights) -----------------
 
 
+# per byte of a mask of nights (the first four: months have at most 31 nights), the
+# nights each of its 256 values holds
+_BYTE_NIGHTS = [[[8 * k + i for i in range(8) if b >> i & 1] for b in range(256)] for k in range(4)]
+
+
 def _days(mask: int) -> list[int]:
-    """The nights of ``mask``, in order (bit by bit: a mask holds few)."""
-    days = []
-    while mask:
-        low = mask & -mask
-        days.append(low.bit_length() - 1)
-        mask ^= low
-    return days
+    """The nights of ``mask``, in order: a byte at a time, from tables (half the time of
+    bit by bit, and the search asks it tens of thousands of times a solve)."""
+    if mask >> 32:
+        days = []
+        while mask:
+            low = mask & -mask
+            days.append(low.bit_length() - 1)
+            mask ^= low
+        return days
+    first, second, third, fourth = _BYTE_NIGHTS
+    return (
+        first[mask & 255] + second[mask >> 8 & 255] + third[mask >> 16 & 255] + fourth[mask >> 24]
+    )
 
 
 def _clash(outside: int, inside: int, win: list[int]) -> bool:

@@ -576,3 +576,12 @@ def test_the_search_for_the_last_households_finds_a_roster_exactly_where_one_exi
         combo = (first, *(landed[h] for h in range(1, len(masks))))
         assert all(s in opts for s, opts in zip(combo, options, strict=True))
         assert fits(combo)
+
+
+@given(st.integers(0, (1 << 64) - 1))
+def test_a_masks_nights_are_its_bits_in_order(mask: int) -> None:
+    # _days reads a month's masks a byte at a time from tables (longer ones bit by bit)
+    from app.rostering import solver
+
+    for part in (mask & 0xFF, mask & 0xFFFF_FFFF, mask >> 33, mask):
+        assert solver._days(part) == [d for d in range(part.bit_length()) if part >> d & 1]

@@ -1044,8 +1044,8 @@ class _Pricing:
             shift += weights[d]
             shift[self.blocked[d]] = -numpy.inf
             numpy.greater(shift, best[d], out=took[d])
-            numpy.copyto(best[d + 1], best[d])
-            numpy.copyto(best[d + 1], shift, where=took[d])
+            # (the larger of the two: a third of the time of a copy where ``took``)
+            numpy.maximum(best[d], shift, out=best[d + 1])
         last = numpy.where(self.final, best[self.n], -numpy.inf).reshape(len(self.ends), -1)
         self.last = last
         self.ends = last.argmax(axis=1)

@@ -524,6 +524,10 @@ def _columns(
     return hs, ds, starts, index, total_row + 1 + int(kept.sum())
 
 
+# a window's refutation by whole schedules: the multipliers of the nights (at most 0)
+# and of all shifts (see ``_Schedules._cut_off``)
+_Cut = tuple[numpy.ndarray, float]
+
 _Check = tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...] | None, int]
 
 
@@ -1100,12 +1104,16 @@ class _Schedules:
         total: int,
         roster: list[int],
         pool: dict[tuple[int, int], None],
+        cuts: list[_Cut] | None = None,
     ) -> None:
         n = len(month.days)
         hcount = len(ranges)
         self.n, self.hcount = n, hcount
         self.month, self.ranges, self.total = month, ranges, total
         self.pricing = _Pricing(_free_nights(month.avail, n), month.g, month.wk, ranges)
+        # the multipliers that refuted other windows of the solve (see ``_cut_off``)
+        self.cuts = cuts if cuts is not None else []
+        self.multipliers: _Cut | None = None  # the last round's, once priced
         self.cols: list[tuple[int, int]] = []  # (household, schedule) per column
         self.seen: set[tuple[int, int]] = set()
         self.fixed: dict[int, int] = {}  # household -> its column, once fixed
@@ -1206,6 +1214,11 @@ class _Schedules:
             hcount, n = self.hcount, self.n
             # a column's reduced cost: minus the duals of its rows
             weights = dual[hcount : hcount + n] + dual[hcount + n]
+            # (the nights' duals are at most 0 at the optimum; clipped, the bound holds exactly)
+            self.multipliers = (
+                numpy.minimum(dual[hcount : hcount + n], 0.0),
+                float(dual[hcount + n]),
+            )
             new = []
             # the Lagrangian bound: no household's shares lower the optimum by more than
             # its best column's reduced cost (their shares add up to one)
@@ -1227,14 +1240,37 @@ class _Schedules:
     def fits(self, deadline: float) -> bool | None:
         """Does some fractional roster of whole schedules fit the window?  False
         refutes it (``refuted`` set); None: not known by ``deadline``."""
-        fits = self._fits(deadline)
+        fits = False if self._cut_off() else self._first_fits(deadline)
         self.refuted = fits is False
         return fits
+
+    def _first_fits(self, deadline: float) -> bool | None:
+        """``_fits`` before anything is fixed; a refutation keeps its multipliers."""
+        fits = self._fits(deadline)
+        if fits is False and self.multipliers is not None:
+            self.cuts.append(self.multipliers)
+        return fits
+
+    def _cut_off(self) -> bool:
+        """Do the multipliers of another window's refutation refute this one too?
+
+        For multipliers mu <= 0 of the nights and lam of all shifts, any roster
+        of the window has sum(mu * load) + lam * total >= mu . cap + lam * total,
+        while each household's schedule adds at most ``v[h]`` (its best weight under
+        mu + lam, ``_Pricing.values``) to the left: where mu . cap + lam * total
+        exceeds sum(v), no roster fits.  As the LP of nights' Farkas certificates
+        do, neighbouring windows often fail for the same reason."""
+        cap = self.month.cap
+        for mu, lam in self.cuts[-_CUTS:]:
+            least = float(numpy.dot(mu, cap)) + lam * self.total
+            if least - float(self.pricing.values(mu + lam).sum()) > 1e-6:
+                return True
+        return False
 
     def roster(self, deadline: float) -> list[tuple[int, int]] | None:
         """A roster within the window, as (household, night) shifts, or None: refuted
         (``refuted`` set), or none found by ``deadline``."""
-        fits = self._fits(deadline)
+        fits = False if self._cut_off() else self._first_fits(deadline)
         if not fits:
             self.refuted = fits is False
             return None
@@ -1432,6 +1468,9 @@ _COLUMNS_PER_ROUND = 2
 # where a dive has this many households left split, their schedules are searched for
 # outright (``_Schedules._complete``), in at most so many steps
 _COMPLETE_AT = 6
+# the multipliers of the last so many windows whole schedules refuted are tried on
+# each new one before its LP (``_Schedules._cut_off``)
+_CUTS = 4
 _COMPLETE_NODES = 150
 # A dive starts only with this many solves from scratch (``cold_cost``) left before
 # the dives' deadline (``_DIVE_RESERVE``).  On 580 RTs with CP-SAT optima, the 128
@@ -1577,7 +1616,9 @@ def _weekend_bound(
                 # their refutations to the LP of nights when it builds it)
                 if _check(windows, weekend, filled) in known.refuted:
                     continue
-                schedules = _Schedules(eng.month, bounds, filled, eng.sched, known.priced)
+                schedules = _Schedules(
+                    eng.month, bounds, filled, eng.sched, known.priced, known.cuts
+                )
                 if schedules.fits(deadline) is not False:
                     return k
                 known.refuted.add(_check(windows, weekend, filled))
@@ -3479,6 +3520,8 @@ class _Proved:
     # (household, schedule) columns whole schedules priced so far (``_Schedules``):
     # each window's column generation starts from those that fit it
     priced: dict[tuple[int, int], None] = field(default_factory=dict)
+    # the multipliers of the windows whole schedules refuted, for the next ones
+    cuts: list[_Cut] = field(default_factory=list)
 
 
 def _bounds(
@@ -3650,7 +3693,7 @@ def _dived(
                 continue
             # whole schedules first: their LP refutes what the LP of nights refutes and
             # more, and their dive lands where the LP's does not
-            schedules = _Schedules(best.month, ranges, total, best.sched, known.priced)
+            schedules = _Schedules(best.month, ranges, total, best.sched, known.priced, known.cuts)
             roster = schedules.roster(diving)
             if schedules.refuted:
                 relaxation.refute(counts, weekend, total)
@@ -3709,7 +3752,7 @@ def _loads_fit(
         ranges = _count_ranges(prior, prior_w, tables, low, low + width, *anywhere)
         if ranges is None or not sum(r[0] for r in ranges) <= total <= sum(r[1] for r in ranges):
             continue
-        schedules = _Schedules(eng.month, ranges, total, eng.sched, known.priced)
+        schedules = _Schedules(eng.month, ranges, total, eng.sched, known.priced, known.cuts)
         if schedules.fits(deadline) is not False:
             return True
     return False

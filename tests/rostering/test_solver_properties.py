@@ -505,6 +505,58 @@ def test_whole_schedules_refute_only_empty_windows_and_land_within_them(
 
 
 @settings(max_examples=300, deadline=None)
+@given(st.data(), st.integers(2, 8), st.integers(1, 3), st.integers(0, (1 << 8) - 1))
+def test_a_refuted_windows_multipliers_refute_only_windows_without_a_roster(
+    data: Any, n: int, g: int, weekend: int
+) -> None:
+    # the multipliers kept from one window whole schedules refuted (_Schedules._cut_off)
+    # against every combination of the schedules of another window of the same RT
+    from types import SimpleNamespace
+
+    from app.rostering import solver
+
+    weekend &= (1 << n) - 1
+    masks, first = data.draw(households_in_windows(n, 3))
+    cap = data.draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
+    month = SimpleNamespace(
+        days=list(range(n)),
+        avail=masks,
+        g=g,
+        wk=[weekend >> d & 1 for d in range(n)],
+        cap=cap,
+        weekend_mask=weekend,
+    )
+    second = []
+    for _ in masks:
+        c_lo, w_lo = data.draw(st.integers(0, 3)), data.draw(st.integers(0, 2))
+        second.append(
+            (c_lo, c_lo + data.draw(st.integers(0, 2)), w_lo, w_lo + data.draw(st.integers(0, 2)))
+        )
+    totals = [data.draw(st.integers(0, 2 * n)) for _ in range(2)]
+    cuts: list[Any] = []
+    solver._WORK.start(float("inf"))
+    try:
+        refuted = solver._Schedules(month, first, totals[0], [], {}, cuts)  # type: ignore[arg-type]
+        if refuted.fits(float("inf")) is not False:
+            return
+        assert len(cuts) == 1
+        other = solver._Schedules(month, second, totals[1], [], {}, cuts)  # type: ignore[arg-type]
+        cut_off = other._cut_off()
+    finally:
+        solver._WORK.forget()
+    if cut_off:
+        options = [
+            [s for s in _schedules_of(m, n, g) if _in_window(s, w, weekend)]
+            for m, w in zip(masks, second, strict=True)
+        ]
+        assert not any(
+            sum(s.bit_count() for s in combo) == totals[1]
+            and all(sum(s >> d & 1 for s in combo) <= cap[d] for d in range(n))
+            for combo in itertools.product(*options)
+        )
+
+
+@settings(max_examples=300, deadline=None)
 @given(st.data(), st.integers(3, 9), st.integers(1, 3), st.integers(0, (1 << 9) - 1))
 def test_the_search_for_the_last_households_finds_a_roster_exactly_where_one_exists(
     data: Any, n: int, g: int, weekend: int

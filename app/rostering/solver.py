@@ -1026,10 +1026,12 @@ class _Pricing:
         # the weekend counts a state may hold: 0 to the most any window allows
         self.wide = int(top_w.max()) + 1
         weekends = numpy.arange(self.wide)[None, None, :]
-        # the states no schedule may pass (more shifts or weekend shifts than the window
-        # allows), and on each night those of households not free on it
+        # the states past a window (more shifts or weekend shifts than it allows): they
+        # only lead to states past it (counts only grow) and no schedule ends there
+        # (``final``), so the DP need not clear them.  Per night and household, -inf
+        # where it is not free (added to the night's weight)
         over = (counts > top_c) | (weekends > top_w)
-        self.blocked = over[None] | (free.T == 0)[:, :, None, None]
+        self.busy = numpy.where(free.T == 0, -numpy.inf, 0.0)
         # the states a schedule may end in
         self.final = ~over & (counts >= low_c) & (weekends >= low_w)
         shape = (n + 1, *over.shape)
@@ -1046,12 +1048,13 @@ class _Pricing:
         """Per household, the most weight of a schedule within its window (-inf: none)."""
         best, took, shift, g, wk = self.best, self.took, self.shift, self.g, self.wk
         _spend(self.n * (13 + shift.size // 54))
+        # per night, each household's weight of a shift (-inf where it is not free)
+        taking = (self.busy + weights[:, None])[:, :, None, None]
         for d in range(self.n):
             before = best[max(0, d - g + 1)]
             shift.fill(-numpy.inf)
             shift[:, 1:, wk[d] :] = before[:, :-1, : self.wide - wk[d]]
-            shift += weights[d]
-            shift[self.blocked[d]] = -numpy.inf
+            shift += taking[d]
             numpy.greater(shift, best[d], out=took[d])
             # (the larger of the two: a third of the time of a copy where ``took``)
             numpy.maximum(best[d], shift, out=best[d + 1])

@@ -3383,16 +3383,10 @@ def _construct(problem: Problem, deadline: float) -> tuple[_Engine, list[int], i
     if eng.filled >= eng.places:
         return eng, caps, eng.places
     eng.fill(deadline, replan=False)
-    # the trivial bound first; the LP's, where the roster does not meet it (a block
+    # the trivial bound first; the LP's, where the rosters do not meet it (a block
     # relaxation by max-flow between them settled a fifth of those RTs, and cost more
     # on the others than the LP it saved on these)
     filled_ub = eng.filled_upper_bound(caps)
-    price: list[float] | None = None
-    if eng.filled < filled_ub:
-        relaxed = eng.relaxation().fill()
-        # None past the wall limit or a budget too small for it: the trivial bound holds
-        value, price = relaxed if relaxed is not None else (float(filled_ub), [0.0] * eng.n)
-        filled_ub = min(filled_ub, int(value + 1e-6))
 
     def restarted(eng: _Engine, starts: list[tuple[int, int]]) -> _Engine:
         """The best of ``eng`` and greedy rosters from (restart, variant) ``starts``."""
@@ -3406,7 +3400,17 @@ def _construct(problem: Problem, deadline: float) -> tuple[_Engine, list[int], i
                 eng = other
         return eng
 
-    eng = restarted(eng, [(0, 1), (0, 2)])  # the other two constructions
+    # the other two constructions before the LP: where one meets the trivial bound,
+    # the LP is not built (it was, on 55 of the 745 reference RTs whose optimum meets
+    # it): 2.5% less work there, the same answers, tight RTs' median on the bench 8.5 ms
+    # instead of 12.5; on 1,600 fresh RTs 3.6% less, the same answers
+    eng = restarted(eng, [(0, 1), (0, 2)])
+    price: list[float] | None = None
+    if eng.filled < filled_ub:
+        relaxed = eng.relaxation().fill()
+        # None past the wall limit or a budget too small for it: the trivial bound holds
+        value, price = relaxed if relaxed is not None else (float(filled_ub), [0.0] * eng.n)
+        filled_ub = min(filled_ub, int(value + 1e-6))
     if eng.filled < filled_ub and price is not None:
         # a roster dived from the LP at the most places (loads aside)
         relaxation = eng.relaxation()

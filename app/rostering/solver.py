@@ -1807,6 +1807,11 @@ class _Month:
     most_w: list[int]
 
     @functools.cached_property
+    def rest(self) -> list[list[float]]:
+        """``_rest`` without prices: every restart's greedy pass reads it."""
+        return _rest(self.avail, len(self.days), self.g, None)
+
+    @functools.cached_property
     def reach(self) -> tuple[list[list[tuple[int, int]]], int, int]:
         """See ``_Engine.weekend_reach`` (computed on first use: loose RTs settled by the
         first pass never ask)."""
@@ -1823,6 +1828,20 @@ class _Month:
         w_floor = max(pw + min(lo for lo, _ in t) for pw, t in pairs)
         w_ceiling = min(pw + max(hi for _, hi in t) for pw, t in pairs)
         return tables, w_floor, w_ceiling
+
+
+def _rest(avail: list[int], n: int, g: int, price: list[float] | None) -> list[list[float]]:
+    """Per household and night d, the most weight its shifts from d on may take (a
+    shift on a night weighs one less its ``price``; see ``_Engine.greedy``)."""
+    weight = [1.0 - p for p in price] if price else [1.0] * n
+    rest: list[list[float]] = []
+    for mask in avail:
+        r = [0.0] * (n + g + 1)
+        for d in range(n - 1, -1, -1):
+            take = weight[d] + r[d + g] if mask >> d & 1 and weight[d] > 0 else 0.0
+            r[d] = max(r[d + 1], take)
+        rest.append(r)
+    return rest
 
 
 def _month(problem: Problem) -> _Month:
@@ -1989,15 +2008,7 @@ class _Engine:
             return
         win, load, rank, sched = self.win, self.load, self.rank, self.sched
         n, g = self.n, self.g
-        weight = [1.0 - p for p in price] if price else [1.0] * n
-        rest: list[list[float]] = []
-        for h in range(self.H):
-            r = [0.0] * (n + g + 1)
-            mask = self.avail[h]
-            for d in range(n - 1, -1, -1):
-                take = weight[d] + r[d + g] if mask >> d & 1 and weight[d] > 0 else 0.0
-                r[d] = max(r[d + 1], take)
-            rest.append(r)
+        rest = _rest(self.avail, n, g, price) if price else self.month.rest
         for d in range(n):
             if not self.cap[d]:
                 continue

@@ -644,8 +644,6 @@ class _Relaxation:
         self.unrefuted: set[tuple[int, int, int]] = set()
         # the checks ``feasible`` refuted: the bounds and the dives ask some again
         self.refuted: set[_Check] = set()
-        # the most units a check's solve took (see _weekend_bound)
-        self.slowest = 0
         # Farkas certificates of the checks HiGHS refuted (see _refutes): per
         # certificate its multipliers of the household rows and the row of all
         # shifts, the part of its least y.Ax that the other rows fix, and the most
@@ -753,10 +751,7 @@ class _Relaxation:
             # still reports the refuted solve after a basis is put back; every later
             # solve changes bounds first, which clears that.
             basis = None if self.cold else self.solver.getBasis()
-            before = _WORK.units
-            status = self._run()
-            self.slowest = max(self.slowest, _WORK.units - before)
-            if status != highspy.HighsModelStatus.kInfeasible:
+            if self._run() != highspy.HighsModelStatus.kInfeasible:
                 return True
             self._keep_ray(lower, upper)
             if basis is not None:
@@ -1476,12 +1471,6 @@ _COLUMNS_PER_ROUND = 2
 # where a dive has this many households left split, their schedules are searched for
 # outright (``_Schedules._complete``), in at most so many steps
 _COMPLETE_AT = 6
-# Once a check of the LP of nights has taken this many units on an RT (28 ms of its
-# clock), the bounds' weekend checks ask whole schedules first, for at most as long
-# (``_weekend_bound``): bench crowded 14 then takes 294k units, not 390k (its second
-# check alone took 170k); at 40k the same work on the 745 reference RTs, mixed, at
-# 20k 0.8% more
-_SLOW_CHECK = 80_000
 # the multipliers of the last so many windows whole schedules refuted are tried on
 # each new one before its LP (``_Schedules._cut_off``)
 _CUTS = 4
@@ -1637,24 +1626,8 @@ def _weekend_bound(
                 if schedules.fits(deadline) is not False:
                     return k
                 known.refuted.add(_check(windows, weekend, filled))
-            else:
-                relaxation = eng.relaxation()
-                # where the LP of nights is slow on this RT, whole schedules first (their
-                # refutations keep multipliers for the level's other windows)
-                if relaxation.slowest > _SLOW_CHECK and not relaxation.known_refuted(
-                    windows, weekend, filled
-                ):
-                    schedules = _Schedules(
-                        eng.month, bounds, filled, eng.sched, known.priced, known.cuts
-                    )
-                    verdict = schedules.fits(min(deadline, _clock() + relaxation.slowest * _UNIT_S))
-                    if verdict is False:
-                        relaxation.refute(windows, weekend, filled)
-                        continue
-                    if verdict:
-                        return k
-                if relaxation.feasible(windows, weekend, filled):
-                    return k
+            elif eng.relaxation().feasible(windows, weekend, filled):
+                return k
     return ours
 
 

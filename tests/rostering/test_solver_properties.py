@@ -407,6 +407,21 @@ def _in_window(schedule: int, window: tuple[int, int, int, int], weekend: int) -
     return c_lo <= schedule.bit_count() <= c_hi and w_lo <= (schedule & weekend).bit_count() <= w_hi
 
 
+def _small_month(masks: list[int], n: int, g: int, weekend: int, cap: list[int]) -> Any:
+    """What ``_Schedules`` reads of a ``_Month``, for an RT of ``n`` nights whose
+    households are free on ``masks``."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(
+        days=list(range(n)),
+        avail=masks,
+        g=g,
+        wk=[weekend >> d & 1 for d in range(n)],
+        cap=cap,
+        weekend_mask=weekend,
+    )
+
+
 @st.composite
 def households_in_windows(
     draw: Any, n: int, most: int
@@ -462,7 +477,6 @@ def test_whole_schedules_refute_only_empty_windows_and_land_within_them(
     # _Schedules against every combination of the households' schedules: a window it
     # refutes holds no roster (each household within its window, no night over its
     # team, ``total`` shifts in all), and a roster it lands is one of those
-    from types import SimpleNamespace
 
     from app.rostering import solver
 
@@ -470,14 +484,7 @@ def test_whole_schedules_refute_only_empty_windows_and_land_within_them(
     masks, ranges = data.draw(households_in_windows(n, 3))
     cap = data.draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
     total = data.draw(st.integers(0, 2 * n))
-    month = SimpleNamespace(
-        days=list(range(n)),
-        avail=masks,
-        g=g,
-        wk=[weekend >> d & 1 for d in range(n)],
-        cap=cap,
-        weekend_mask=weekend,
-    )
+    month = _small_month(masks, n, g, weekend, cap)
 
     def fits(schedules: tuple[int, ...]) -> bool:
         return sum(s.bit_count() for s in schedules) == total and all(
@@ -511,21 +518,13 @@ def test_a_refuted_windows_multipliers_refute_only_windows_without_a_roster(
 ) -> None:
     # the multipliers kept from one window whole schedules refuted (_Schedules._cut_off)
     # against every combination of the schedules of another window of the same RT
-    from types import SimpleNamespace
 
     from app.rostering import solver
 
     weekend &= (1 << n) - 1
     masks, first = data.draw(households_in_windows(n, 3))
     cap = data.draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
-    month = SimpleNamespace(
-        days=list(range(n)),
-        avail=masks,
-        g=g,
-        wk=[weekend >> d & 1 for d in range(n)],
-        cap=cap,
-        weekend_mask=weekend,
-    )
+    month = _small_month(masks, n, g, weekend, cap)
     second = []
     for _ in masks:
         c_lo, w_lo = data.draw(st.integers(0, 3)), data.draw(st.integers(0, 2))
@@ -565,7 +564,6 @@ def test_the_search_for_the_last_households_finds_a_roster_exactly_where_one_exi
     # every combination of their schedules, with one household fixed: given room
     # for the search to end, it finds a roster where one exists, and says none
     # exists only where none does
-    from types import SimpleNamespace
 
     import numpy
 
@@ -593,14 +591,7 @@ def test_the_search_for_the_last_households_finds_a_roster_exactly_where_one_exi
         total = sum(s.bit_count() for s in drawn)
         cap = [max(c, sum(s >> d & 1 for s in drawn)) for d, c in enumerate(cap)]
     first = data.draw(st.sampled_from(options[0]))
-    month = SimpleNamespace(
-        days=list(range(n)),
-        avail=masks,
-        g=g,
-        wk=[weekend >> d & 1 for d in range(n)],
-        cap=cap,
-        weekend_mask=weekend,
-    )
+    month = _small_month(masks, n, g, weekend, cap)
 
     def fits(schedules: tuple[int, ...]) -> bool:
         return sum(s.bit_count() for s in schedules) == total and all(

@@ -1243,12 +1243,15 @@ class _Schedules:
     def fits(self, deadline: float) -> bool | None:
         """Does some fractional roster of whole schedules fit the window?  False
         refutes it (``refuted`` set); None: not known by ``deadline``."""
-        fits = False if self._cut_off() else self._first_fits(deadline)
+        fits = self._first_fits(deadline)
         self.refuted = fits is False
         return fits
 
     def _first_fits(self, deadline: float) -> bool | None:
-        """``_fits`` before anything is fixed; a refutation keeps its multipliers."""
+        """``_fits`` before anything is fixed, unless another window's multipliers
+        refute this one (``_cut_off``); a refutation keeps its own."""
+        if self._cut_off():
+            return False
         fits = self._fits(deadline)
         if fits is False and self.multipliers is not None:
             self.cuts.append(self.multipliers)
@@ -1273,7 +1276,7 @@ class _Schedules:
     def roster(self, deadline: float) -> list[tuple[int, int]] | None:
         """A roster within the window, as (household, night) shifts, or None: refuted
         (``refuted`` set), or none found by ``deadline``."""
-        fits = False if self._cut_off() else self._first_fits(deadline)
+        fits = self._first_fits(deadline)
         if not fits:
             self.refuted = fits is False
             return None
@@ -1471,10 +1474,10 @@ _COLUMNS_PER_ROUND = 2
 # where a dive has this many households left split, their schedules are searched for
 # outright (``_Schedules._complete``), in at most so many steps
 _COMPLETE_AT = 6
+_COMPLETE_NODES = 150
 # the multipliers of the last so many windows whole schedules refuted are tried on
 # each new one before its LP (``_Schedules._cut_off``)
 _CUTS = 4
-_COMPLETE_NODES = 150
 # A dive starts only with this many solves from scratch (``cold_cost``) left before
 # the dives' deadline (``_DIVE_RESERVE``).  On 580 RTs with CP-SAT optima, the 128
 # dives that landed cost 0.01 of them at the median and 4.5 at the 99th percentile,

@@ -477,7 +477,6 @@ def test_whole_schedules_refute_only_empty_windows_and_land_within_them(
     # _Schedules against every combination of the households' schedules: a window it
     # refutes holds no roster (each household within its window, no night over its
     # team, ``total`` shifts in all), and a roster it lands is one of those
-
     from app.rostering import solver
 
     weekend &= (1 << n) - 1
@@ -518,7 +517,6 @@ def test_a_refuted_windows_multipliers_refute_only_windows_without_a_roster(
 ) -> None:
     # the multipliers kept from one window whole schedules refuted (_Schedules._cut_off)
     # against every combination of the schedules of another window of the same RT
-
     from app.rostering import solver
 
     weekend &= (1 << n) - 1
@@ -564,7 +562,6 @@ def test_the_search_for_the_last_households_finds_a_roster_exactly_where_one_exi
     # every combination of their schedules, with one household fixed: given room
     # for the search to end, it finds a roster where one exists, and says none
     # exists only where none does
-
     import numpy
 
     from app.rostering import solver

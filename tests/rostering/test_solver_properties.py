@@ -429,11 +429,17 @@ def households_in_windows(
     """Up to ``most`` households free on some of ``n`` nights, each with a window of
     shift counts and weekend shift counts (as ``_count_ranges`` gives them)."""
     masks = draw(st.lists(st.integers(0, (1 << n) - 1), min_size=1, max_size=most))
+    return masks, draw(windows(len(masks)))
+
+
+@st.composite
+def windows(draw: Any, count: int) -> list[tuple[int, int, int, int]]:
+    """A window of shift counts and weekend shift counts for each of ``count`` households."""
     ranges = []
-    for _ in masks:
+    for _ in range(count):
         c_lo, w_lo = draw(st.integers(0, 3)), draw(st.integers(0, 2))
         ranges.append((c_lo, c_lo + draw(st.integers(0, 2)), w_lo, w_lo + draw(st.integers(0, 2))))
-    return masks, ranges
+    return ranges
 
 
 @settings(max_examples=300, deadline=None)
@@ -523,12 +529,7 @@ def test_a_refuted_windows_multipliers_refute_only_windows_without_a_roster(
     masks, first = data.draw(households_in_windows(n, 3))
     cap = data.draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
     month = _small_month(masks, n, g, weekend, cap)
-    second = []
-    for _ in masks:
-        c_lo, w_lo = data.draw(st.integers(0, 3)), data.draw(st.integers(0, 2))
-        second.append(
-            (c_lo, c_lo + data.draw(st.integers(0, 2)), w_lo, w_lo + data.draw(st.integers(0, 2)))
-        )
+    second = data.draw(windows(len(masks)))
     totals = [data.draw(st.integers(0, 2 * n)) for _ in range(2)]
     cuts: list[Any] = []
     solver._WORK.start(float("inf"))
@@ -542,15 +543,61 @@ def test_a_refuted_windows_multipliers_refute_only_windows_without_a_roster(
     finally:
         solver._WORK.forget()
     if cut_off:
-        options = [
-            [s for s in _schedules_of(m, n, g) if _in_window(s, w, weekend)]
-            for m, w in zip(masks, second, strict=True)
-        ]
-        assert not any(
-            sum(s.bit_count() for s in combo) == totals[1]
-            and all(sum(s >> d & 1 for s in combo) <= cap[d] for d in range(n))
-            for combo in itertools.product(*options)
-        )
+        assert not _has_roster(masks, second, totals[1], n, g, weekend, cap)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data(), st.integers(2, 8), st.integers(1, 3), st.integers(0, (1 << 8) - 1))
+def test_the_lp_certificates_multipliers_refute_only_windows_without_a_roster(
+    data: Any, n: int, g: int, weekend: int
+) -> None:
+    # the nights' and all shifts' multipliers of the LP of nights' certificate of one
+    # refuted check (_Relaxation.cut_off), priced exactly on another window, against
+    # every combination of that window's schedules
+    from app.rostering import solver
+
+    weekend &= (1 << n) - 1
+    masks, first = data.draw(households_in_windows(n, 3))
+    cap = data.draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
+    second = data.draw(windows(len(masks)))
+    totals = [data.draw(st.integers(0, 2 * n)) for _ in range(2)]
+    solver._WORK.start(float("inf"))
+    try:
+        relaxation = solver._Relaxation(masks, n, g, cap, weekend)
+        relaxation.fill()  # the checks are warm, as in a solve: the dual simplex has a ray
+        counts, weeks = [(a, b) for a, b, _, _ in first], [(a, b) for _, _, a, b in first]
+        if relaxation.feasible(counts, weeks, totals[0]) or not relaxation.cuts:
+            return
+        # each household's schedules priced exactly are no weaker than its rows in the
+        # LP: the certificate's own window is refuted so too
+        assert relaxation.cut_off(first, totals[0])
+        cut_off = relaxation.cut_off(second, totals[1])
+    finally:
+        solver._WORK.forget()
+    if cut_off:
+        assert not _has_roster(masks, second, totals[1], n, g, weekend, cap)
+
+
+def _has_roster(
+    masks: list[int],
+    windows: list[tuple[int, int, int, int]],
+    total: int,
+    n: int,
+    g: int,
+    weekend: int,
+    cap: list[int],
+) -> bool:
+    """Is there a roster of ``total`` shifts within ``windows``, by every combination of
+    the households' schedules?"""
+    options = [
+        [s for s in _schedules_of(m, n, g) if _in_window(s, w, weekend)]
+        for m, w in zip(masks, windows, strict=True)
+    ]
+    return any(
+        sum(s.bit_count() for s in combo) == total
+        and all(sum(s >> d & 1 for s in combo) <= cap[d] for d in range(n))
+        for combo in itertools.product(*options)
+    )
 
 
 @settings(max_examples=300, deadline=None)

@@ -1661,15 +1661,16 @@ def _weekend_bound(
             if key in checked:
                 continue
             checked.add(key)
-            if not lp:
-                return k
             windows = [(a, b) for a, b, _, _ in bounds]
             weekend = [(a, b) for _, _, a, b in bounds]
+            # the windows whole schedules refuted, in the dives too: without the LP as
+            # with it (``_dived`` hands them to the LP of nights when it builds it)
+            if _check(windows, weekend, filled) in known.refuted:
+                continue
+            if not lp:
+                return k
             if _WORK.relaxation is None:
-                # the LP of nights is not built: whole schedules instead (``_dived`` hands
-                # their refutations to the LP of nights when it builds it)
-                if _check(windows, weekend, filled) in known.refuted:
-                    continue
+                # the LP of nights is not built: whole schedules instead
                 schedules = _Schedules(
                     eng.month, bounds, filled, eng.sched, known.priced, known.cuts
                 )
@@ -3584,7 +3585,10 @@ class _Proved:
     spread_final: bool = False
     weekend: dict[int, int] = field(default_factory=dict)
     weekend_final: set[int] = field(default_factory=set)
-    # the checks whole schedules refuted before the LP of nights was built
+    # the checks whole schedules refuted (the bounds without the LP pass them over: on
+    # tight RTs whose places the greedy fills, the dives come before the local search,
+    # and a bound short of what they refuted sent the search after it, 70-86k units
+    # on each of three reference RTs)
     refuted: set[_Check] = field(default_factory=set)
     # (household, schedule) columns whole schedules priced so far (``_Schedules``):
     # each window's column generation starts from those that fit it
@@ -3764,6 +3768,7 @@ def _dived(
             roster = schedules.roster(diving)
             if schedules.refuted:
                 relaxation.refute(counts, weekend, total)
+                known.refuted.add(_check(counts, weekend, total))
                 # the weekend bound at this width, final while the LP of nights left this
                 # window open, may rise now
                 known.weekend_final.discard(width)

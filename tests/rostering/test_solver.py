@@ -1,4 +1,5 @@
 import json
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -336,6 +337,41 @@ def test_a_kept_certificate_refutes_only_what_the_lp_refutes(
         finally:
             solver._WORK.forget()
     assert spared >= 5
+
+
+@pytest.mark.parametrize("draw", range(5))
+def test_the_weekend_bound_without_the_lp_passes_the_windows_refuted_before(draw: int) -> None:
+    # Before the local search the weekend bound asks no LP (lp=False): it stops at the
+    # first level with a window whose counts add up.  A window whole schedules refuted
+    # in the dives is remembered (_Proved.refuted) and passed over there too: with every
+    # window of the bound's level refuted, the bound is the next level's
+    import random
+
+    from app.rostering import solver
+
+    problem = parse_problem(rt_generator.random_problem(random.Random(draw), "tight"))
+    solver._WORK.start(float("inf"))
+    try:
+        engine = solver._Engine(problem)
+        engine.greedy(0)
+        caps, filled, ours = engine.month.most, engine.filled, engine.figures()
+        known = solver._Proved()
+
+        def bound() -> int:
+            return solver._weekend_bound(
+                engine, 0, ours.weekend_spread, ours.spread, filled, caps, math.inf, known, lp=False
+            )
+
+        first = bound()
+        if first >= ours.weekend_spread:
+            return
+        reach = engine.weekend_reach()
+        for ranges in solver._fitting_windows(engine, reach, caps, ours.spread, first, filled):
+            counts, weekend = [(a, b) for a, b, _, _ in ranges], [(a, b) for _, _, a, b in ranges]
+            known.refuted.add(solver._check(counts, weekend, filled))
+        assert bound() > first
+    finally:
+        solver._WORK.forget()
 
 
 def test_places_are_never_left_empty_to_level_loads() -> None:

@@ -374,6 +374,42 @@ def test_the_weekend_bound_without_the_lp_passes_the_windows_refuted_before(draw
         solver._WORK.forget()
 
 
+@pytest.mark.parametrize("family", ["tight", "crowded"])
+def test_a_weekend_bound_below_the_roster_is_final_once_a_window_is_open(family: str) -> None:
+    # A window left open at the bound is found again by every later ask: the bound
+    # marks its width final itself, however late in its share it found it
+    import random
+
+    from app.rostering import solver
+
+    asked = 0
+    for draw in range(8):
+        problem = parse_problem(rt_generator.random_problem(random.Random(draw), family))
+        solver._WORK.start(float("inf"))
+        try:
+            engine = solver._Engine(problem)
+            engine.greedy(0)
+            caps, figures_ = engine.month.most, engine.figures()
+            engine.relaxation().fill()
+            known = solver._Proved()
+            bound = solver._weekend_bound(
+                engine,
+                0,
+                figures_.weekend_spread,
+                figures_.spread,
+                engine.filled,
+                caps,
+                math.inf,
+                known,
+            )
+        finally:
+            solver._WORK.forget()
+        if bound < figures_.weekend_spread:
+            asked += 1
+            assert figures_.spread in known.weekend_final
+    assert asked >= 3
+
+
 def test_places_are_never_left_empty_to_level_loads() -> None:
     # One household far behind the other: filling every night widens the spread,
     # yet filling comes first.

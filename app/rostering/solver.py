@@ -1680,7 +1680,6 @@ def _weekend_bound(
                 if fits is not False:
                     # fitting, or stopped at the deadline: the dives go on from here
                     known.left_open[_check(windows, weekend, filled)] = schedules
-                if fits is not False:
                     return k
                 known.refuted.add(_check(windows, weekend, filled))
             else:

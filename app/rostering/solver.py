@@ -609,9 +609,6 @@ class _Relaxation:
         upper[n : total_row + 1] = inf
         self.matrix = (starts[:-1], index, values)
         self.night_caps = numpy.array(cap, dtype=float)
-        # for the test of its certificates' multipliers on whole schedules (``cut_off``)
-        self.free, self.g = _free_nights(avail, n), g
-        self.wk = [weekend >> d & 1 for d in range(n)]
         solver = _highs()
         # the model as flat arrays: HighsLp's fields copy theirs element by element, which
         # took half the build's time (0.6 of 1.2 ms on an RT of 36 households)
@@ -859,10 +856,10 @@ class _Relaxation:
                 self.cuts.append((y[:n], float(y[end - 1])))
                 return
 
-    def cut_off(self, ranges: list[tuple[int, int, int, int]], total: int) -> bool:
+    def cut_off(self, month: _Month, ranges: list[tuple[int, int, int, int]], total: int) -> bool:
         """Do the multipliers of the nights and of all shifts of a kept certificate
-        refute the window ``ranges`` (``_count_ranges``) of ``total`` shifts, each
-        household's schedules priced whole (``_cut_off``)?
+        refute the window ``ranges`` (``_count_ranges``) of ``total`` shifts of
+        ``month``, each household's schedules priced whole (``_cut_off``)?
 
         With its household rows' multipliers a certificate refutes only windows
         near its own (``_refutes``); priced whole, the schedules within each window
@@ -875,8 +872,7 @@ class _Relaxation:
         """
         if not self.cuts:
             return False
-        pricing = _Pricing(self.free, self.g, self.wk, ranges)
-        return _cut_off(pricing, self.night_caps, self.cuts, total)
+        return _cut_off(_Pricing.of(month, ranges), month.cap, self.cuts, total)
 
     def within(
         self,
@@ -1046,6 +1042,11 @@ class _Pricing:
     extends one on the nights before d - g + 1.
     """
 
+    @classmethod
+    def of(cls, month: _Month, ranges: list[tuple[int, int, int, int]]) -> _Pricing:
+        """The pricing of ``month``'s households within the windows ``ranges``."""
+        return cls(_free_nights(month.avail, len(month.days)), month.g, month.wk, ranges)
+
     def __init__(
         self, free: numpy.ndarray, g: int, wk: list[int], ranges: list[tuple[int, int, int, int]]
     ) -> None:
@@ -1120,9 +1121,7 @@ class _Pricing:
         return mask
 
 
-def _cut_off(
-    pricing: _Pricing, cap: Sequence[int] | numpy.ndarray, cuts: list[_Cut], total: int
-) -> bool:
+def _cut_off(pricing: _Pricing, cap: list[int], cuts: list[_Cut], total: int) -> bool:
     """Do the last ``_CUTS`` of ``cuts`` refute the window ``pricing`` prices, of
     ``total`` shifts, with nights of at most ``cap``?
 
@@ -1170,7 +1169,7 @@ class _Schedules:
         hcount = len(ranges)
         self.n, self.hcount = n, hcount
         self.month, self.ranges, self.total = month, ranges, total
-        self.pricing = _Pricing(_free_nights(month.avail, n), month.g, month.wk, ranges)
+        self.pricing = _Pricing.of(month, ranges)
         # the multipliers that refuted other windows of the solve (see ``_cut_off``)
         self.cuts = cuts if cuts is not None else []
         self.multipliers: _Cut | None = None  # the last round's, once priced
@@ -1686,7 +1685,7 @@ def _weekend_bound(
                 relaxation = eng.relaxation()
                 if relaxation.known_refuted(windows, weekend, filled):
                     continue
-                if relaxation.cut_off(bounds, filled):
+                if relaxation.cut_off(eng.month, bounds, filled):
                     relaxation.refute(windows, weekend, filled)
                     continue
                 if relaxation.feasible(windows, weekend, filled):

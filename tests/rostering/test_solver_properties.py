@@ -490,17 +490,8 @@ def test_whole_schedules_refute_only_empty_windows_and_land_within_them(
     cap = data.draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
     total = data.draw(st.integers(0, 2 * n))
     month = _small_month(masks, n, g, weekend, cap)
-
-    def fits(schedules: tuple[int, ...]) -> bool:
-        return sum(s.bit_count() for s in schedules) == total and all(
-            sum(s >> d & 1 for s in schedules) <= cap[d] for d in range(n)
-        )
-
-    options = [
-        [s for s in _schedules_of(m, n, g) if _in_window(s, w, weekend)]
-        for m, w in zip(masks, ranges, strict=True)
-    ]
-    exists = any(fits(combo) for combo in itertools.product(*options))
+    options = _options(masks, ranges, n, g, weekend)
+    exists = any(_is_roster(combo, total, n, cap) for combo in itertools.product(*options))
     solver._WORK.start(float("inf"))
     try:
         schedules = solver._Schedules(month, ranges, total, [], {})  # type: ignore[arg-type]
@@ -513,7 +504,7 @@ def test_whole_schedules_refute_only_empty_windows_and_land_within_them(
         landed = tuple(sum(1 << d for h2, d in roster if h2 == h) for h in range(len(masks)))
         assert len(set(roster)) == len(roster)
         assert all(s in opts for s, opts in zip(landed, options, strict=True))
-        assert fits(landed)
+        assert _is_roster(landed, total, n, cap)
 
 
 @settings(max_examples=300, deadline=None)
@@ -561,6 +552,7 @@ def test_the_lp_certificates_multipliers_refute_only_windows_without_a_roster(
     cap = data.draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
     second = data.draw(windows(len(masks)))
     totals = [data.draw(st.integers(0, 2 * n)) for _ in range(2)]
+    month = _small_month(masks, n, g, weekend, cap)
     solver._WORK.start(float("inf"))
     try:
         relaxation = solver._Relaxation(masks, n, g, cap, weekend)
@@ -570,8 +562,8 @@ def test_the_lp_certificates_multipliers_refute_only_windows_without_a_roster(
             return
         # each household's schedules priced exactly are no weaker than its rows in the
         # LP: the certificate's own window is refuted so too
-        assert relaxation.cut_off(first, totals[0])
-        cut_off = relaxation.cut_off(second, totals[1])
+        assert relaxation.cut_off(month, first, totals[0])
+        cut_off = relaxation.cut_off(month, second, totals[1])
     finally:
         solver._WORK.forget()
     if cut_off:
@@ -589,14 +581,24 @@ def _has_roster(
 ) -> bool:
     """Is there a roster of ``total`` shifts within ``windows``, by every combination of
     the households' schedules?"""
-    options = [
+    options = _options(masks, windows, n, g, weekend)
+    return any(_is_roster(combo, total, n, cap) for combo in itertools.product(*options))
+
+
+def _options(
+    masks: list[int], windows: list[tuple[int, int, int, int]], n: int, g: int, weekend: int
+) -> list[list[int]]:
+    """Each household's schedules within its window."""
+    return [
         [s for s in _schedules_of(m, n, g) if _in_window(s, w, weekend)]
         for m, w in zip(masks, windows, strict=True)
     ]
-    return any(
-        sum(s.bit_count() for s in combo) == total
-        and all(sum(s >> d & 1 for s in combo) <= cap[d] for d in range(n))
-        for combo in itertools.product(*options)
+
+
+def _is_roster(schedules: tuple[int, ...], total: int, n: int, cap: list[int]) -> bool:
+    """Do the households' ``schedules`` add up to ``total`` shifts, no night over its team?"""
+    return sum(s.bit_count() for s in schedules) == total and all(
+        sum(s >> d & 1 for s in schedules) <= cap[d] for d in range(n)
     )
 
 

@@ -3659,9 +3659,8 @@ def _bounds(
                 eng, weekend_lb, figs.weekend_spread, width, eng.filled, caps, deadline, known, lp
             )
             if lp:
+                # (``_weekend_bound`` marks the width final where it found a window open)
                 known.weekend[width] = weekend_lb
-                if weekend_lb < figs.weekend_spread and _clock() <= deadline:
-                    known.weekend_final.add(width)
     return Figures(eng.places - filled_ub, spread_lb, min(weekend_lb, figs.weekend_spread))
 
 

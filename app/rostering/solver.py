@@ -3702,14 +3702,19 @@ def _dived(
         width = best.refine_spread_bound(width, max(prior) + max(caps), total, caps, deadline)
     # only rosters better than ours are worth a dive
     widths = range(width, ours.spread + 1 if best.filled == total else max(prior) + max(caps))
-    relaxation = best.relaxation()
-    relaxation.refuted |= known.refuted
     # the dives leave the rounding time for its polish (see _DIVE_RESERVE)
     diving = (1 - _DIVE_RESERVE) * deadline
 
+    def nights() -> _Relaxation:
+        """The LP of nights, built where whole schedules first leave a window to it
+        (they settle most alone), with the windows they refuted."""
+        relaxation = best.relaxation()
+        relaxation.refuted |= known.refuted
+        return relaxation
+
     def no_room() -> bool:
         """Would a dive started now not end before ``diving``?"""
-        return _clock() + _DIVE_ROOM * relaxation.cold_cost() > diving
+        return _clock() + _DIVE_ROOM * nights().cold_cost() > diving
 
     def open_windows(width: int) -> Iterator[list[tuple[int, int, int, int]]]:
         k_top = max(prior_w) + max(caps)
@@ -3770,7 +3775,10 @@ def _dived(
                 return _lp_rounded(problem, best, first, filled_ub, bounds, deadline)
             counts = [(a, b) for a, b, _, _ in ranges]
             weekend = [(a, b) for _, _, a, b in ranges]
-            if relaxation.known_refuted(counts, weekend, total):
+            if _WORK.relaxation is None:
+                if _check(counts, weekend, total) in known.refuted:
+                    continue
+            elif nights().known_refuted(counts, weekend, total):
                 continue
             # whole schedules first: their LP refutes what the LP of nights refutes and
             # more, and their dive lands where the LP's does not.  A window the weekend
@@ -3787,7 +3795,6 @@ def _dived(
                 )
                 roster = schedules.roster(diving)
             if schedules.refuted:
-                relaxation.refute(counts, weekend, total)
                 known.refuted.add(_check(counts, weekend, total))
                 # the weekend bound at this width, final while the LP of nights left this
                 # window open, may rise now
@@ -3798,6 +3805,7 @@ def _dived(
                 # the rounding its polish (crowded-99-13 optimal so, none lost on 632 RTs)
                 if first is not None and no_room():
                     return _lp_rounded(problem, best, first, filled_ub, bounds, deadline)
+                relaxation = nights()
                 if not relaxation.feasible(counts, weekend, total):
                     continue
                 if first is None:
@@ -3810,7 +3818,7 @@ def _dived(
             if roster is not None:
                 return land(roster, first)
             # rounding starts from where the dive got to, nearer whole than the check
-            first = (relaxation.shares(dived=True), ranges)
+            first = (nights().shares(dived=True), ranges)
             dives += 1
             if dives >= _DIVES:
                 break

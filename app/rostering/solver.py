@@ -49,8 +49,10 @@ How it works.  A household's shifts are a bitmask of the month's days.
    Weekend spread: for each window of loads and of weekend loads, each household
    keeps the shift counts whose exact range of weekend nights (its own
    schedules, by DP) meets the weekend window; those counts must add up to the
-   (proved) optimal fill, as ranges and then in the LP (or in the LP of whole
-   schedules, where a dive asked it).  When the figures equal the bounds, the
+   (proved) optimal fill, as ranges, then past the certificates of the LP's
+   refutations; a window left open is settled in the LP of whole schedules (by
+   the dives, or by the bound itself where the LP of nights is not built), and
+   what that refutes is remembered.  When the figures equal the bounds, the
    roster is proved optimal.
 5. Budget.  The search reads its time off a work clock (``_Work``): units of
    work counted where it is done, each under a microsecond on the benchmark's

@@ -866,11 +866,10 @@ class _Relaxation:
         With its household rows' multipliers a certificate refutes only windows
         near its own (``_refutes``); priced whole, the schedules within each window
         are no more than the LP's shares of them allow, and the nights' multipliers
-        alone refute farther windows.  Asked before the weekend bound's checks, it
-        refuted 98 of 344 on the 745 reference RTs: 0.4% less work there (crowded
-        RTs 1.3%, tight ones 0.7% more: the rays they lose refute fewer of the dives'
-        windows), 0.8% on 1,600 fresh ones, the same answers.  Asked before every
-        check of the LP of nights, no less work in all.
+        alone refute farther windows.  Asked before the weekend bound's LP checks
+        (when it still solved them), it refuted 98 of 344 on the 745 reference RTs:
+        0.4% less work there, 0.8% on 1,600 fresh ones, the same answers.  Asked
+        before every check of the LP of nights, no less work in all.
         """
         if not self.cuts:
             return False
@@ -1659,6 +1658,7 @@ def _weekend_bound(
     deadline: float,
     known: _Proved,
     lp: bool = True,
+    check: bool = False,
 ) -> int:
     """Least weekend_spread of a roster filling ``filled`` places with loads in a window
     of ``width``, or ``ours`` if none below it is possible; ``start`` is already a bound.
@@ -1668,7 +1668,8 @@ def _weekend_bound(
     schedules, by a DP that ignores the others) meets the weekend window.  The
     counts must add up to ``filled``: first as a sum of ranges, then (``lp``) past
     the certificates of the LP of nights' refutations (``known_refuted``,
-    ``cut_off``), or, where it is not built, in the LP of whole schedules.
+    ``cut_off``) and, with ``check``, in the LP of nights itself; where it is not
+    built, in the LP of whole schedules.
     """
     if start >= ours:
         return start
@@ -1718,14 +1719,21 @@ def _weekend_bound(
                 if relaxation.cut_off(eng.month, bounds, filled):
                     relaxation.refute(windows, weekend, filled)
                     continue
-                # no LP solve here: where the certificates leave a window open, it is
-                # the bound, and the dives settle it (whole schedules land on it or
-                # refute it, which lifts the bound; they un-mark the width final).  Asking
-                # the LP cost 14k units an open window and 20k a refuted one; without:
-                # 7.2% less work on the 745 reference RTs, 7.8% on 1,600 fresh ones, the
-                # same answers, one more proved optimal.  Final however late it was
-                # found (the caller's deadline marks only the search it stopped): asked
-                # again, the bound found the same on 20 reference RTs, 290k units in all
+                # no LP solve here unless ``check``: where the certificates leave a
+                # window open, it is the bound, and the dives settle it (whole schedules
+                # land on it or refute it, which lifts the bound; they un-mark the width
+                # final).  Asking the LP cost 14k units an open window and 20k a refuted
+                # one; without: 7.2% less work on the 745 reference RTs, 7.8% on 1,600
+                # fresh ones, the same answers, one more proved optimal.  The budget's
+                # last bounds ``check``: the dives may have ended before the window
+                if check:
+                    if not relaxation.feasible(windows, weekend, filled):
+                        continue
+                    known.weekend_unchecked.discard(width)
+                else:
+                    known.weekend_unchecked.add(width)
+                # final however late it was found (the caller's deadline marks only the
+                # search it stopped)
                 known.weekend_final.add(width)
                 return k
     return ours
@@ -3619,14 +3627,18 @@ class _Proved:
 
     ``spread`` bounds the optimum's spread; ``weekend[w]`` its weekend spread for
     loads in a window of width w (it holds for every narrower window too).  A
-    bound is *final* when its relaxations found an open window at it: asking
-    again would only find that window again.
+    weekend bound is *final* when no window below it is refuted and one at it is
+    left open: asking again would only find that window again, until the dives
+    refute it (they un-mark the width then).  ``weekend_unchecked``: the widths
+    final on the LP of nights' certificates alone, whose open window no LP solve
+    confirmed (the budget's last bounds ask the LP of those).
     """
 
     spread: int = 0
     spread_final: bool = False
     weekend: dict[int, int] = field(default_factory=dict)
     weekend_final: set[int] = field(default_factory=set)
+    weekend_unchecked: set[int] = field(default_factory=set)
     # the checks whole schedules refuted (the bounds without the LP pass them over: on
     # tight RTs whose places the greedy fills, the dives come before the local search,
     # and a bound short of what they refuted sent the search after it, 70-86k units
@@ -3649,9 +3661,12 @@ def _bounds(
     deadline: float,
     known: _Proved,
     lp: bool = True,
+    check: bool = False,
 ) -> Figures:
     """Lower bounds on the optimum's figures, given roster ``eng`` (sharper when it
-    fills the most places any roster can, so the optimum fills as many).
+    fills the most places any roster can, so the optimum fills as many).  With
+    ``check``, the weekend bound asks the LP of nights of the window it left open
+    on its certificates alone (``_Proved.weekend_unchecked``).
 
     ``known`` carries what earlier calls proved (the LP checks are the costly
     part).  Without ``lp`` the LP is neither built nor asked: before the local
@@ -3688,12 +3703,22 @@ def _bounds(
     if proved_fill:
         width = figs.spread
         weekend_lb = max([weekend_lb, *(lb for w, lb in known.weekend.items() if w >= width)])
-        if figs.weekend_spread > weekend_lb and width not in known.weekend_final:
+        asked = width not in known.weekend_final or (check and width in known.weekend_unchecked)
+        if figs.weekend_spread > weekend_lb and asked:
             weekend_lb = _weekend_bound(
-                eng, weekend_lb, figs.weekend_spread, width, eng.filled, caps, deadline, known, lp
+                eng,
+                weekend_lb,
+                figs.weekend_spread,
+                width,
+                eng.filled,
+                caps,
+                deadline,
+                known,
+                lp,
+                check,
             )
             if lp:
-                # (``_weekend_bound`` marks the width final where it found a window open)
+                # (``_weekend_bound`` marks the width final where it left a window open)
                 known.weekend[width] = weekend_lb
     return Figures(eng.places - filled_ub, spread_lb, min(weekend_lb, figs.weekend_spread))
 
@@ -3809,10 +3834,10 @@ def _dived(
                 return _lp_rounded(problem, best, first, filled_ub, bounds, deadline)
             counts = [(a, b) for a, b, _, _ in ranges]
             weekend = [(a, b) for _, _, a, b in ranges]
-            if _WORK.relaxation is None:
-                if _check(counts, weekend, total) in known.refuted:
-                    continue
-            elif nights().known_refuted(counts, weekend, total):
+            key = _check(counts, weekend, total)
+            if key in known.refuted or (
+                _WORK.relaxation is not None and nights().known_refuted(counts, weekend, total)
+            ):
                 continue
             # whole schedules first: their LP refutes what the LP of nights refutes and
             # more, and their dive lands where the LP's does not.  A window the weekend
@@ -3821,7 +3846,7 @@ def _dived(
             # pool: 1% less work there and on 1,600 fresh RTs).  Where that dive fails, a
             # new one has its turn: the dive follows the LP's vertex, and from the old one
             # fresh 7-crowded-91 and 5-crowded-68 lost their optimum
-            schedules = known.left_open.pop(_check(counts, weekend, total), None)
+            schedules = known.left_open.pop(key, None)
             roster = schedules.roster(diving) if schedules is not None else None
             if schedules is None or roster is None:
                 schedules = _Schedules(
@@ -3829,9 +3854,9 @@ def _dived(
                 )
                 roster = schedules.roster(diving)
             if schedules.refuted:
-                known.refuted.add(_check(counts, weekend, total))
-                # the weekend bound at this width, final while the LP of nights left this
-                # window open, may rise now
+                known.refuted.add(key)
+                # the weekend bound at this width, final while this window was left
+                # open, may rise now
                 known.weekend_final.discard(width)
                 continue
             if roster is None:
@@ -4009,8 +4034,9 @@ def _solve(problem: Problem, time_budget_s: float) -> Solution:
             bounds = _bounds(best, caps, filled_ub, _share(deadline, 0.15), known)
     if best.figures() != bounds and _clock() < final:
         # the budget's last part: the checks the dives refuted are remembered, so the
-        # bounds of the best roster may now take them all within it
-        bounds = _bounds(best, caps, filled_ub, final, known)
+        # bounds of the best roster may now take them all within it, and the LP of nights
+        # checks the weekend window the dives left open
+        bounds = _bounds(best, caps, filled_ub, final, known, check=True)
     if not best.roster_is_valid():  # never expected; a plain greedy roster is always valid
         best = _Engine(problem)
         best.greedy(0)

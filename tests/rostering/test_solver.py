@@ -375,13 +375,14 @@ def test_the_weekend_bound_without_the_lp_passes_the_windows_refuted_before(draw
 
 
 @pytest.mark.parametrize("family", ["tight", "crowded"])
-def test_a_weekend_bound_below_the_roster_is_final_once_a_window_is_open(
+def test_a_weekend_bound_below_the_roster_marks_its_width_final_without_an_lp_solve(
     family: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A window left open at the bound is found again by every later ask: the bound
     # marks its width final itself, however late in its share it found it.  It solves
-    # no LP to find it open: the LP of nights' certificates refute what they can, and
-    # the dives settle the window left (they un-mark the width where they refute it)
+    # no LP to leave it open: the LP of nights' certificates refute what they can, and
+    # the dives settle the window left (they un-mark the width where they refute it).
+    # Asked to check (the budget's last bounds), it solves the LP of that window
     import random
 
     from app.rostering import solver
@@ -416,12 +417,28 @@ def test_a_weekend_bound_below_the_roster_is_final_once_a_window_is_open(
                 math.inf,
                 known,
             )
+            assert solves == 0
+            if bound < figures_.weekend_spread:
+                asked += 1
+                assert figures_.spread in known.weekend_final
+                assert figures_.spread in known.weekend_unchecked
+                checked = solver._weekend_bound(
+                    engine,
+                    0,
+                    figures_.weekend_spread,
+                    figures_.spread,
+                    engine.filled,
+                    caps,
+                    math.inf,
+                    known,
+                    check=True,
+                )
+                assert solves > 0
+                assert checked >= bound
+                if checked < figures_.weekend_spread:
+                    assert figures_.spread not in known.weekend_unchecked
         finally:
             solver._WORK.forget()
-        assert solves == 0
-        if bound < figures_.weekend_spread:
-            asked += 1
-            assert figures_.spread in known.weekend_final
     assert asked >= 3
 
 
@@ -611,3 +628,44 @@ def test_dives_that_whole_schedules_settle_build_no_lp_of_nights(
             assert answer.proved_optimal
             assert broken_rules(data, answer.to_json()) == []
     assert settled >= 3
+
+
+def test_a_window_the_lp_of_nights_refutes_in_the_dives_unmarks_its_width_final(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The weekend bound marks a width final while a window at it is left open; a dive
+    # that refutes that window lifts the bound, by whole schedules or, where they
+    # neither land nor refute it, by the LP of nights: either un-marks the width
+    import random
+
+    from app.rostering import solver
+
+    refuted = 0
+
+    def refute(self: solver._Relaxation, *args: Any) -> bool:
+        nonlocal refuted
+        refuted += 1
+        return False
+
+    monkeypatch.setattr(solver._Schedules, "roster", lambda self, deadline: None)
+    monkeypatch.setattr(solver._Relaxation, "feasible", refute)
+    dived = 0
+    for draw in range(10):
+        problem = parse_problem(rt_generator.random_problem(random.Random(draw), "tight"))
+        solver._WORK.start(float("inf"))
+        try:
+            engine = solver._Engine(problem)
+            engine.greedy(0)
+            ours = engine.figures()
+            bounds = solver.Figures(ours.unfilled, ours.spread, 0)
+            known = solver._Proved(weekend_final={ours.spread})
+            refuted = 0
+            solver._dived(
+                problem, engine, engine.month.most, engine.filled, bounds, math.inf, known
+            )
+            if refuted:
+                dived += 1
+                assert ours.spread not in known.weekend_final
+        finally:
+            solver._WORK.forget()
+    assert dived >= 3

@@ -663,3 +663,39 @@ def test_a_window_the_lp_of_nights_refutes_in_the_dives_unmarks_its_width_final(
         finally:
             solver._WORK.forget()
     assert dived >= 3
+
+
+@pytest.mark.parametrize("first", [False, True])
+def test_the_first_search_ends_where_its_spread_stalls_above_the_bound(
+    first: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before the LP's bounds, the spread bound may be below the optimum's, and the
+    # weekend bound with it: the first search leaves the weekend to the bounds and the
+    # dives once its spread stalls above the bound.  Other searches go on to it
+    import random
+
+    from app.rostering import solver
+
+    phases: list[bool] = []
+    improve = solver._Engine.improve
+
+    def recorded(self: solver._Engine, weekend: bool, *args: Any) -> bool:
+        phases.append(weekend)
+        return improve(self, weekend, *args)
+
+    monkeypatch.setattr(solver._Engine, "improve", recorded)
+    problem = parse_problem(rt_generator.random_problem(random.Random(3), "crowded"))
+    solver._WORK.start(float("inf"))
+    try:
+        engine = solver._Engine(problem)
+        engine.greedy(0)
+        ours = engine.figures()
+        assert ours.spread > 0
+        assert ours.weekend_spread > 0
+        # a bound no roster meets: the spread search stalls above it
+        bounds = solver.Figures(ours.unfilled, 0, 0)
+        solver._improve(engine, engine.filled, bounds, 0.05, stall=True, first=first)
+    finally:
+        solver._WORK.forget()
+    assert phases[0] is False
+    assert (True in phases) is not first

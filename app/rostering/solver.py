@@ -664,15 +664,22 @@ class _Relaxation:
         # the nights' and all shifts' multipliers of those certificates
         self.cuts: list[_Cut] = []
 
-    def _run(self, limit: int | None = None) -> highspy.HighsModelStatus:
+    def _run(self, limit: int | None = None, fill: bool = False) -> highspy.HighsModelStatus:
         """Solve from the last basis, in at most ``limit`` iterations and never past
         the budget's end on the work clock: the iterations left to it are those the
         units left pay for, and with none left it does not run (a solve started near
         the budget's end took up to a sixth of a 200 ms budget more, two fifths of a
         50 ms one).  A solve stopped so ends neither optimal nor refuted: a check it
-        stops is not refuted, a dive fails."""
+        stops is not refuted, a dive fails.
+
+        From scratch, the primal simplex only for the ``fill`` of a tight RT (see
+        ``primal_start``): a check from scratch (where the construction built no LP
+        and a dive asks the LP of nights) has rows bounded to its window, and the
+        primal took 1,682 iterations and 72 ms on the wall for one of bench crowded
+        45, charged as 11 ms."""
+        primal = self.cold and fill and self.primal_start
         if _WORK.budget < math.inf:
-            cap = self._iterations_for(int(_WORK.budget - _WORK.units))
+            cap = self._iterations_for(int(_WORK.budget - _WORK.units), primal)
             if cap == 0:
                 return highspy.HighsModelStatus.kIterationLimit
             limit = cap if limit is None else min(limit, cap)
@@ -680,7 +687,7 @@ class _Relaxation:
         # this model: the wall time left is counted from what it has run so far
         left = max(0.001, _WORK.wall_limit - time.perf_counter())
         self.solver.setOptionValue("time_limit", self.solver.getRunTime() + left)
-        strategy = 4 if self.cold and self.primal_start else 1
+        strategy = 4 if primal else 1
         if strategy != self.strategy:
             self.solver.setOptionValue("simplex_strategy", strategy)
             self.strategy = strategy
@@ -690,11 +697,12 @@ class _Relaxation:
             self.limit = limit
         self.solver.run()
         # HiGHS counts the iterations of each run on its own
-        _spend(self._units(max(0, self.solver.getInfo().simplex_iteration_count), self.cold))
+        iterations = max(0, self.solver.getInfo().simplex_iteration_count)
+        _spend(self._units(iterations, self.cold, primal))
         self.cold = False
         return self.solver.getModelStatus()
 
-    def _rates(self, cold: bool) -> tuple[int, int, int]:
+    def _rates(self, cold: bool, primal: bool) -> tuple[int, int, int]:
         """What a solve costs on the work clock, fitted to HiGHS's time on the
         benchmark's machine: a set-up, then per iteration ``size`` units over
         ``divisor``.  From scratch a set-up and iterations cheaper than a warm
@@ -708,18 +716,18 @@ class _Relaxation:
         size = self.ncol + self.nrow
         if not cold:
             return 2050, size, 12
-        if self.primal_start:
+        if primal:
             return 2000, size, 100
         return 19000, size + 1000, 67
 
-    def _units(self, iterations: int, cold: bool) -> int:
-        setup, size, divisor = self._rates(cold)
+    def _units(self, iterations: int, cold: bool, primal: bool) -> int:
+        setup, size, divisor = self._rates(cold, primal)
         return setup + iterations * size // divisor
 
-    def _iterations_for(self, units: int) -> int:
+    def _iterations_for(self, units: int, primal: bool) -> int:
         """The most iterations the next solve may take for ``units`` (the inverse of
         ``_units``); 0 when they do not pay for its set-up."""
-        setup, size, divisor = self._rates(self.cold)
+        setup, size, divisor = self._rates(self.cold, primal)
         return max(0, (units - setup) * divisor // size)
 
     def cold_cost(self) -> float:
@@ -727,14 +735,14 @@ class _Relaxation:
         primal simplex takes about four iterations for five columns, the dual two
         for three)."""
         iterations = self.ncol * 4 // 5 if self.primal_start else self.ncol * 2 // 3
-        return self._units(iterations, cold=True) * _UNIT_S
+        return self._units(iterations, True, self.primal_start) * _UNIT_S
 
     def fill(self) -> tuple[float, list[float]] | None:
         """The most places a fractional roster fills, and each night's price (its
         dual); None if HiGHS stops early (past the wall limit or the budget)."""
         if not self.ncol:
             return 0.0, [0.0] * self.n
-        if self._run() != highspy.HighsModelStatus.kOptimal:
+        if self._run(fill=True) != highspy.HighsModelStatus.kOptimal:
             return None
         value = -self.solver.getInfo().objective_function_value
         duals = self.solver.getSolution().row_dual
@@ -756,6 +764,14 @@ class _Relaxation:
             return False
         lower, upper = self.check_rows(counts, weekend, total)
         if not self._refutes(lower, upper):
+            if self.cold:
+                # a check from scratch (the LP first asked by a dive) comes from the
+                # fill's basis: bench crowded 45's took 1,682 iterations of the primal
+                # from scratch (72 ms on the wall), 1,263 of the dual (60 ms), and 648
+                # for the fill then 302 for the check (29 ms)
+                free = numpy.full(len(lower), highspy.kHighsInf)
+                self._set_rows(-free, free)
+                self._run(fill=True)
             self._set_rows(lower, upper)
             # where HiGHS proves a check infeasible, its basis is the ray's, far from any
             # roster: the next check started there took up to all the budget left (1,600

@@ -1,9 +1,10 @@
+import contextlib
 import functools
 import json
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -665,6 +666,24 @@ def test_a_window_the_lp_of_nights_refutes_in_the_dives_unmarks_its_width_final(
     assert dived >= 3
 
 
+@contextlib.contextmanager
+def _greedy_engine(family: str, draw: int) -> Iterator[Any]:
+    """The engine of a greedy roster of draw ``draw`` of ``family``, within a solve's
+    work clock."""
+    import random
+
+    from app.rostering import solver
+
+    problem = parse_problem(rt_generator.random_problem(random.Random(draw), family))
+    solver._WORK.start(float("inf"))
+    try:
+        engine = solver._Engine(problem)
+        engine.greedy(0)
+        yield engine
+    finally:
+        solver._WORK.forget()
+
+
 @pytest.mark.parametrize("first", [False, True])
 def test_the_first_search_ends_where_its_spread_stalls_above_the_bound(
     first: bool, monkeypatch: pytest.MonkeyPatch
@@ -672,7 +691,6 @@ def test_the_first_search_ends_where_its_spread_stalls_above_the_bound(
     # Before the LP's bounds, the spread bound may be below the optimum's, and the
     # weekend bound with it: the first search leaves the weekend to the bounds and the
     # dives once its spread stalls above the bound.  Other searches go on to it
-    import random
 
     from app.rostering import solver
 
@@ -684,19 +702,13 @@ def test_the_first_search_ends_where_its_spread_stalls_above_the_bound(
         return improve(self, weekend, *args)
 
     monkeypatch.setattr(solver._Engine, "improve", recorded)
-    problem = parse_problem(rt_generator.random_problem(random.Random(3), "crowded"))
-    solver._WORK.start(float("inf"))
-    try:
-        engine = solver._Engine(problem)
-        engine.greedy(0)
+    with _greedy_engine("crowded", 3) as engine:
         ours = engine.figures()
         assert ours.spread > 0
         assert ours.weekend_spread > 0
         # a bound no roster meets: the spread search stalls above it
         bounds = solver.Figures(ours.unfilled, 0, 0)
         solver._improve(engine, engine.filled, bounds, 0.05, stall=True, first=first)
-    finally:
-        solver._WORK.forget()
     assert phases[0] is False
     assert (True in phases) is not first
 
@@ -706,7 +718,6 @@ def test_a_check_from_scratch_starts_from_the_fills_basis(monkeypatch: pytest.Mo
     # fill from scratch, by the primal simplex where the RT is tight, and the check from
     # its basis by the dual: the check's rows bounded to its window made the primal from
     # scratch several times slower than both, and its charge a seventh of its time
-    import random
 
     from app.rostering import solver
 
@@ -720,11 +731,7 @@ def test_a_check_from_scratch_starts_from_the_fills_basis(monkeypatch: pytest.Mo
         return status
 
     monkeypatch.setattr(solver._Relaxation, "_run", recorded)
-    problem = parse_problem(rt_generator.random_problem(random.Random(3), "crowded"))
-    solver._WORK.start(float("inf"))
-    try:
-        engine = solver._Engine(problem)
-        engine.greedy(0)
+    with _greedy_engine("crowded", 3) as engine:
         relaxation = engine.relaxation()
         caps = engine.month.most
         assert relaxation.primal_start
@@ -735,6 +742,4 @@ def test_a_check_from_scratch_starts_from_the_fills_basis(monkeypatch: pytest.Mo
         )
         other.fill()
         assert other.feasible([(0, c) for c in caps], None, engine.filled) == fits
-    finally:
-        solver._WORK.forget()
     assert runs[:2] == [(True, 4), (False, 1)]

@@ -1709,9 +1709,10 @@ def _weekend_bound(
             checked.add(key)
             windows = [(a, b) for a, b, _, _ in bounds]
             weekend = [(a, b) for _, _, a, b in bounds]
+            window = _check(windows, weekend, filled)
             # the windows whole schedules refuted, in the dives too: without the LP as
-            # with it (``_dived`` hands them to the LP of nights when it builds it)
-            if _check(windows, weekend, filled) in known.refuted:
+            # with it (the LP of nights keeps only its own refutations)
+            if window in known.refuted:
                 continue
             if not lp:
                 return k
@@ -1725,9 +1726,9 @@ def _weekend_bound(
                     known.weekend_final.add(width)
                 if fits is not False:
                     # fitting, or stopped at the deadline: the dives go on from here
-                    known.left_open[_check(windows, weekend, filled)] = schedules
+                    known.left_open[window] = schedules
                     return k
-                known.refuted.add(_check(windows, weekend, filled))
+                known.refuted.add(window)
             else:
                 relaxation = eng.relaxation()
                 if relaxation.known_refuted(windows, weekend, filled):
@@ -3799,16 +3800,9 @@ def _dived(
     # the dives leave the rounding time for its polish (see _DIVE_RESERVE)
     diving = (1 - _DIVE_RESERVE) * deadline
 
-    def nights() -> _Relaxation:
-        """The LP of nights, built where whole schedules first leave a window to it
-        (they settle most alone), with the windows they refuted."""
-        relaxation = best.relaxation()
-        relaxation.refuted |= known.refuted
-        return relaxation
-
     def no_room() -> bool:
         """Would a dive started now not end before ``diving``?"""
-        return _clock() + _DIVE_ROOM * nights().cold_cost() > diving
+        return _clock() + _DIVE_ROOM * best.relaxation().cold_cost() > diving
 
     def open_windows(width: int) -> Iterator[list[tuple[int, int, int, int]]]:
         k_top = max(prior_w) + max(caps)
@@ -3869,9 +3863,12 @@ def _dived(
                 return _lp_rounded(problem, best, first, filled_ub, bounds, deadline)
             counts = [(a, b) for a, b, _, _ in ranges]
             weekend = [(a, b) for _, _, a, b in ranges]
+            # the LP of nights is built where whole schedules first leave a window to it
+            # (they settle most alone); the windows they refuted are in ``known`` only
             key = _check(counts, weekend, total)
             if key in known.refuted or (
-                _WORK.relaxation is not None and nights().known_refuted(counts, weekend, total)
+                _WORK.relaxation is not None
+                and _WORK.relaxation.known_refuted(counts, weekend, total)
             ):
                 continue
             # whole schedules first: their LP refutes what the LP of nights refutes and
@@ -3899,7 +3896,7 @@ def _dived(
                 # the rounding its polish (crowded-99-13 optimal so, none lost on 632 RTs)
                 if first is not None and no_room():
                     return _lp_rounded(problem, best, first, filled_ub, bounds, deadline)
-                relaxation = nights()
+                relaxation = best.relaxation()
                 if not relaxation.feasible(counts, weekend, total):
                     # (as where whole schedules refute it)
                     known.weekend_final.discard(width)
@@ -3914,7 +3911,7 @@ def _dived(
             if roster is not None:
                 return land(roster, first)
             # rounding starts from where the dive got to, nearer whole than the check
-            first = (nights().shares(dived=True), ranges)
+            first = (best.relaxation().shares(dived=True), ranges)
             dives += 1
             if dives >= _DIVES:
                 break

@@ -341,21 +341,33 @@ def test_a_kept_certificate_refutes_only_what_the_lp_refutes(
     assert spared >= 5
 
 
+@contextlib.contextmanager
+def _greedy_engine(family: str, draw: int) -> Iterator[Any]:
+    """The engine of a greedy roster of draw ``draw`` of ``family``, within a solve's
+    work clock."""
+    import random
+
+    from app.rostering import solver
+
+    problem = parse_problem(rt_generator.random_problem(random.Random(draw), family))
+    solver._WORK.start(float("inf"))
+    try:
+        engine = solver._Engine(problem)
+        engine.greedy(0)
+        yield engine
+    finally:
+        solver._WORK.forget()
+
+
 @pytest.mark.parametrize("draw", range(5))
 def test_the_weekend_bound_without_the_lp_passes_the_windows_refuted_before(draw: int) -> None:
     # Before the local search the weekend bound asks no LP (lp=False): it stops at the
     # first level with a window whose counts add up.  A window whole schedules refuted
     # in the dives is remembered (_Proved.refuted) and passed over there too: with every
     # window of the bound's level refuted, the bound is the next level's
-    import random
-
     from app.rostering import solver
 
-    problem = parse_problem(rt_generator.random_problem(random.Random(draw), "tight"))
-    solver._WORK.start(float("inf"))
-    try:
-        engine = solver._Engine(problem)
-        engine.greedy(0)
+    with _greedy_engine("tight", draw) as engine:
         caps, filled, ours = engine.month.most, engine.filled, engine.figures()
         known = solver._Proved()
 
@@ -372,8 +384,6 @@ def test_the_weekend_bound_without_the_lp_passes_the_windows_refuted_before(draw
             counts, weekend = [(a, b) for a, b, _, _ in ranges], [(a, b) for _, _, a, b in ranges]
             known.refuted.add(solver._check(counts, weekend, filled))
         assert bound() > first
-    finally:
-        solver._WORK.forget()
 
 
 @pytest.mark.parametrize("family", ["tight", "crowded"])
@@ -385,8 +395,6 @@ def test_a_weekend_bound_below_the_roster_marks_its_width_final_without_an_lp_so
     # no LP to leave it open: the LP of nights' certificates refute what they can, and
     # the dives settle the window left (they un-mark the width where they refute it).
     # Asked to check (the budget's last bounds), it solves the LP of that window
-    import random
-
     from app.rostering import solver
 
     solves = 0
@@ -400,11 +408,7 @@ def test_a_weekend_bound_below_the_roster_marks_its_width_final_without_an_lp_so
     monkeypatch.setattr(solver._Relaxation, "_run", counted)
     asked = 0
     for draw in range(8):
-        problem = parse_problem(rt_generator.random_problem(random.Random(draw), family))
-        solver._WORK.start(float("inf"))
-        try:
-            engine = solver._Engine(problem)
-            engine.greedy(0)
+        with _greedy_engine(family, draw) as engine:
             caps, figures_ = engine.month.most, engine.figures()
             engine.relaxation().fill()
             known = solver._Proved()
@@ -432,8 +436,6 @@ def test_a_weekend_bound_below_the_roster_marks_its_width_final_without_an_lp_so
                 assert checked >= first
                 if checked < figures_.weekend_spread:
                     assert figures_.spread not in known.weekend_unchecked
-        finally:
-            solver._WORK.forget()
     assert asked >= 3
 
 
@@ -631,8 +633,6 @@ def test_a_window_the_lp_of_nights_refutes_in_the_dives_unmarks_its_width_final(
     # The weekend bound marks a width final while a window at it is left open; a dive
     # that refutes that window lifts the bound, by whole schedules or, where they
     # neither land nor refute it, by the LP of nights: either un-marks the width
-    import random
-
     from app.rostering import solver
 
     refuted = 0
@@ -646,42 +646,18 @@ def test_a_window_the_lp_of_nights_refutes_in_the_dives_unmarks_its_width_final(
     monkeypatch.setattr(solver._Relaxation, "feasible", refute)
     dived = 0
     for draw in range(10):
-        problem = parse_problem(rt_generator.random_problem(random.Random(draw), "tight"))
-        solver._WORK.start(float("inf"))
-        try:
-            engine = solver._Engine(problem)
-            engine.greedy(0)
+        with _greedy_engine("tight", draw) as engine:
             ours = engine.figures()
             bounds = solver.Figures(ours.unfilled, ours.spread, 0)
             known = solver._Proved(weekend_final={ours.spread})
             refuted = 0
             solver._dived(
-                problem, engine, engine.month.most, engine.filled, bounds, math.inf, known
+                engine.problem, engine, engine.month.most, engine.filled, bounds, math.inf, known
             )
             if refuted:
                 dived += 1
                 assert ours.spread not in known.weekend_final
-        finally:
-            solver._WORK.forget()
     assert dived >= 3
-
-
-@contextlib.contextmanager
-def _greedy_engine(family: str, draw: int) -> Iterator[Any]:
-    """The engine of a greedy roster of draw ``draw`` of ``family``, within a solve's
-    work clock."""
-    import random
-
-    from app.rostering import solver
-
-    problem = parse_problem(rt_generator.random_problem(random.Random(draw), family))
-    solver._WORK.start(float("inf"))
-    try:
-        engine = solver._Engine(problem)
-        engine.greedy(0)
-        yield engine
-    finally:
-        solver._WORK.forget()
 
 
 @pytest.mark.parametrize("first", [False, True])

@@ -571,6 +571,13 @@ def _highs() -> highspy._core._Highs:
     return solver
 
 
+def _iterations(solver: highspy._core._Highs) -> int:
+    """The simplex iterations of ``solver``'s last run.  (One info value, not
+    ``getInfo()``, which copies all of HiGHS's info: 13 microseconds, not 2, and
+    this is asked after every run.  For the objective, ``getObjectiveValue``.)"""
+    return max(0, int(solver.getInfoValue("simplex_iteration_count")[1]))
+
+
 class _Relaxation:
     """The roster's LP relaxation, solved by HiGHS: the strongest of the bounds.
 
@@ -697,7 +704,7 @@ class _Relaxation:
             self.limit = limit
         self.solver.run()
         # HiGHS counts the iterations of each run on its own
-        iterations = max(0, self.solver.getInfo().simplex_iteration_count)
+        iterations = _iterations(self.solver)
         _spend(self._units(iterations, self.cold, primal))
         self.cold = False
         return self.solver.getModelStatus()
@@ -744,7 +751,7 @@ class _Relaxation:
             return 0.0, [0.0] * self.n
         if self._run(fill=True) != highspy.HighsModelStatus.kOptimal:
             return None
-        value = -self.solver.getInfo().objective_function_value
+        value = -self.solver.getObjectiveValue()
         duals = self.solver.getSolution().row_dual
         return value, [max(0.0, -float(duals[d])) for d in range(self.n)]
 
@@ -1316,7 +1323,7 @@ class _Schedules:
         self.solver.run()
         self._strategy(4)
         size = self.hcount + self.n + 1 + self.artificial + len(self.cols)
-        _spend(1000 + max(0, self.solver.getInfo().simplex_iteration_count) * size // 12)
+        _spend(1000 + _iterations(self.solver) * size // 12)
         return self.solver.getModelStatus() == highspy.HighsModelStatus.kOptimal
 
     def _fits(self, deadline: float) -> bool | None:
@@ -1325,7 +1332,7 @@ class _Schedules:
         while _clock() <= deadline:
             if not self._run():
                 return None
-            if self.solver.getInfo().objective_function_value < 1e-9:
+            if self.solver.getObjectiveValue() < 1e-9:
                 return True
             dual = numpy.asarray(self.solver.getSolution().row_dual)
             hcount, n = self.hcount, self.n
@@ -1339,7 +1346,7 @@ class _Schedules:
             new = []
             # the Lagrangian bound: no household's shares lower the optimum by more than
             # its best column's reduced cost (their shares add up to one)
-            bound = self.solver.getInfo().objective_function_value
+            bound = self.solver.getObjectiveValue()
             gains = dual[:hcount] + self.pricing.values(weights)
             for h in numpy.flatnonzero(gains >= 1e-9).tolist():
                 if h in self.fixed:

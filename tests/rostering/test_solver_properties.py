@@ -551,6 +551,48 @@ def test_whole_schedules_start_with_a_column_for_every_household_that_has_one(
             assert worth(seeded) == max(map(worth, opts))
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.data(), st.integers(2, 8), st.integers(1, 3), st.integers(0, (1 << 8) - 1))
+def test_whole_schedules_seeded_by_shares_start_with_each_households_nearest(
+    data: Any, n: int, g: int, weekend: int
+) -> None:
+    # Given the LP of nights' shares, every household with a schedule in its window
+    # has a first column of the most weight where a night weighs its share less
+    # _SHARE_SEED (found by brute force over its schedules)
+    from app.rostering import solver
+
+    weekend &= (1 << n) - 1
+    masks, ranges = data.draw(households_in_windows(n, 4))
+    cap = data.draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
+    options = _options(masks, ranges, n, g, weekend)
+    share = st.floats(0, 1, allow_nan=False).filter(lambda v: v > 1e-6)
+    shares = data.draw(
+        st.dictionaries(
+            st.tuples(st.integers(0, len(masks) - 1), st.integers(0, n - 1)), share, min_size=1
+        )
+    )
+    month = _small_month(masks, n, g, weekend, cap)
+    solver._WORK.start(float("inf"))
+    try:
+        schedules = solver._Schedules(month, ranges, 0, [], {}, None, shares)  # type: ignore[arg-type]
+    finally:
+        solver._WORK.forget()
+
+    def weight(h: int, s: int) -> float:
+        return sum(shares.get((h, d), 0.0) - solver._SHARE_SEED for d in range(n) if s >> d & 1)
+
+    columns: dict[int, list[int]] = {}
+    for h, s in schedules.cols:
+        columns.setdefault(h, []).append(s)
+    for h, opts in enumerate(options):
+        if not opts:
+            assert h not in columns
+            continue
+        assert all(s in opts for s in columns[h])
+        best = max(weight(h, s) for s in opts)
+        assert max(weight(h, s) for s in columns[h]) == pytest.approx(best, abs=1e-9)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.data(), st.integers(2, 8), st.integers(1, 3), st.integers(0, (1 << 8) - 1))
 def test_a_refuted_windows_multipliers_refute_only_windows_without_a_roster(

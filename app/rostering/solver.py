@@ -1208,19 +1208,41 @@ class _Schedules:
         self.fixed: dict[int, int] = {}  # household -> its column, once fixed
         # set when the LP's optimum stays above 0 with every column priced
         self.refuted = False
-        inf = highspy.kHighsInf
-        solver = _highs()
+        # every column priced goes to ``pool`` ((household, schedule) pairs), which the
+        # LPs of the solve's other windows start from
+        self.pool = pool
+        # the LP, built on first use (``solver``) from these: a window another's
+        # multipliers refute (``_cut_off``) needs none
+        self.lp: highspy._core._Highs | None = None
+        self.start = (roster, shares)
         # new columns leave the basis primal feasible, and the primal simplex goes on
         # from it; a schedule fixed leaves it dual feasible, for the dual simplex
         self.strategy = 4
+        # the artificial columns: one per household row, two (up, down) for all shifts
+        self.artificial = hcount + 2
+
+    @property
+    def solver(self) -> highspy._core._Highs:
+        """The LP, built on first use: its rows, the artificial columns, and the first
+        columns (``_build``)."""
+        if self.lp is None:
+            self.lp = _highs()
+            self._build(self.lp)
+        return self.lp
+
+    def _build(self, solver: highspy._core._Highs) -> None:
+        """Set up the LP in ``solver``: rows, artificial columns, and as first columns
+        the schedules of the roster and of the pool that fit the window, then
+        ``_for_uncovered`` and ``_of_shares``."""
+        n, hcount, month, ranges, total = self.n, self.hcount, self.month, self.ranges, self.total
+        roster, shares = self.start
+        inf = highspy.kHighsInf
         solver.setOptionValue("simplex_strategy", self.strategy)
         nrow = hcount + n + 1
         lower = numpy.concatenate([numpy.ones(hcount), numpy.full(n, -inf), [total]])
         upper = numpy.concatenate([numpy.ones(hcount), numpy.array(month.cap, float), [total]])
         empty = numpy.zeros(0, dtype=numpy.int32)
         solver.addRows(nrow, lower, upper, 0, numpy.zeros(1, dtype=numpy.int32), empty, [])
-        # the artificial columns: one per household row, two (up, down) for all shifts
-        self.artificial = hcount + 2
         rows = numpy.append(numpy.arange(hcount), [nrow - 1, nrow - 1]).astype(numpy.int32)
         values = numpy.append(numpy.ones(hcount + 1), -1.0)
         solver.addCols(
@@ -1233,15 +1255,10 @@ class _Schedules:
             rows,
             values,
         )
-        self.solver = solver
         _spend(4 * (nrow + self.artificial))
-        # every column priced goes to ``pool`` ((household, schedule) pairs), which the
-        # LPs of the solve's other windows start from; this one's first columns are the
-        # schedules of ``roster`` and of ``pool`` that fit its window
-        self.pool = pool
         first = []
         weekend = month.weekend_mask
-        for h, mask in itertools.chain(enumerate(roster), pool):
+        for h, mask in itertools.chain(enumerate(roster), self.pool):
             c_lo, c_hi, w_lo, w_hi = ranges[h]
             if (
                 (h, mask) not in self.seen

@@ -529,6 +529,7 @@ def test_whole_schedules_start_with_a_column_for_every_household_that_has_one(
     solver._WORK.start(float("inf"))
     try:
         schedules = solver._Schedules(month, ranges, 0, roster, {})  # type: ignore[arg-type]
+        schedules.solver  # noqa: B018 (the LP, with its first columns, is built on first use)
     finally:
         solver._WORK.forget()
     fitting = [h for h, s in enumerate(roster) if s in options[h]]
@@ -575,6 +576,7 @@ def test_whole_schedules_seeded_by_shares_start_with_each_households_nearest(
     solver._WORK.start(float("inf"))
     try:
         schedules = solver._Schedules(month, ranges, 0, [], {}, None, shares)  # type: ignore[arg-type]
+        schedules.solver  # noqa: B018 (built on first use)
     finally:
         solver._WORK.forget()
 
@@ -617,9 +619,13 @@ def test_a_refuted_windows_multipliers_refute_only_windows_without_a_roster(
         assert len(cuts) == 1
         other = solver._Schedules(month, second, totals[1], [], {}, cuts)  # type: ignore[arg-type]
         cut_off = other._cut_off()
+        fits = other.fits(float("inf"))
     finally:
         solver._WORK.forget()
     if cut_off:
+        # refuted without its LP: none was built
+        assert fits is False
+        assert other.lp is None
         assert not _has_roster(masks, second, totals[1], n, g, weekend, cap)
 
 

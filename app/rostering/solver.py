@@ -601,6 +601,7 @@ class _Relaxation:
         total_row = n + 2 * hcount
         hs, ds, col_starts, col_index, row = _columns(avail, n, g, weekend)
         self.cols: list[tuple[int, int]] = list(zip(hs.tolist(), ds.tolist(), strict=True))
+        self.col_h, self.col_d = hs, ds
         ncol = len(self.cols)
         # the floors of the loads and of the weekend loads: -1 in every household's
         # row of shifts, and of weekend shifts
@@ -1051,6 +1052,18 @@ class _Relaxation:
         _spend(len(self.cols))
         return {key: float(values[j]) for j, key in enumerate(self.cols) if values[j] > 1e-6}
 
+    def share_grid(self) -> numpy.ndarray | None:
+        """``shares()`` as nights by households (0 where a household has no share of a
+        night); None where the last solve was skipped."""
+        solution = self.solver.getSolution()
+        if not solution.value_valid:
+            return None
+        values = numpy.asarray(solution.col_value)[: self.ncol]
+        grid = numpy.zeros((self.n, self.hcount))
+        grid[self.col_d, self.col_h] = numpy.where(values > 1e-6, values, 0.0)
+        _spend(self.ncol // 8)
+        return grid
+
 
 # --- whole schedules as columns (one window) ---------------------------------------
 
@@ -1193,7 +1206,7 @@ class _Schedules:
         roster: list[int],
         pool: dict[tuple[int, int], None],
         cuts: list[_Cut] | None = None,
-        shares: dict[tuple[int, int], float] | None = None,
+        nights: _Relaxation | None = None,
     ) -> None:
         n = len(month.days)
         hcount = len(ranges)
@@ -1214,7 +1227,7 @@ class _Schedules:
         # the LP, built on first use (``solver``) from these: a window another's
         # multipliers refute (``_cut_off``) needs none
         self.lp: highspy._core._Highs | None = None
-        self.start = (roster, shares)
+        self.start = (roster, nights)
         # new columns leave the basis primal feasible, and the primal simplex goes on
         # from it; a schedule fixed leaves it dual feasible, for the dual simplex
         self.strategy = 4
@@ -1235,7 +1248,7 @@ class _Schedules:
         the schedules of the roster and of the pool that fit the window, then
         ``_for_uncovered`` and ``_of_shares``."""
         n, hcount, month, ranges, total = self.n, self.hcount, self.month, self.ranges, self.total
-        roster, shares = self.start
+        roster, nights = self.start
         inf = highspy.kHighsInf
         solver.setOptionValue("simplex_strategy", self.strategy)
         nrow = hcount + n + 1
@@ -1269,7 +1282,8 @@ class _Schedules:
                 self.seen.add((h, mask))
         _spend(len(self.seen))
         first += self._for_uncovered(roster, {h for h, _ in first})
-        if shares:
+        shares = nights.share_grid() if nights is not None else None
+        if shares is not None:
             first += self._of_shares(shares)
         if first:
             self._add(first)
@@ -1299,21 +1313,16 @@ class _Schedules:
                     new.append((h, mask))
         return new
 
-    def _of_shares(self, shares: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
+    def _of_shares(self, shares: numpy.ndarray) -> list[tuple[int, int]]:
         """A first column for each household: its schedule within its window nearest
-        ``shares``, a fractional roster of the LP of nights ((household, night) -> its
-        share of the shift): of most weight where a night weighs its share less
-        ``_SHARE_SEED``.
+        ``shares``, a fractional roster of the LP of nights (``share_grid``): of most
+        weight where a night weighs its share less ``_SHARE_SEED``.
 
         The LP of nights' last roster is of another window or none of this one's, but
         its households' shifts lie near a fitting roster of whole schedules, and its
         dive lands sooner: 1% less work on the 745 reference RTs (fresh-41-tight-29's
         dive 41k units, from 135k), 1.9% on 1,600 fresh ones, the same answers."""
-        weights = numpy.full((self.n, self.hcount), -_SHARE_SEED)
-        for (h, d), share in shares.items():
-            weights[d, h] += share
-        _spend(len(shares))
-        values = self.pricing.values(weights)
+        values = self.pricing.values(shares - _SHARE_SEED)
         new = []
         for h in numpy.flatnonzero(values > -math.inf).tolist():
             mask = self.pricing.schedule(h)
@@ -3950,10 +3959,14 @@ def _dived(
             roster = schedules.roster(diving) if schedules is not None else None
             if schedules is None or roster is None:
                 # where the LP of nights is built, its last roster seeds the columns
-                nights = _WORK.relaxation
-                shares = nights.shares() if nights is not None else None
                 schedules = _Schedules(
-                    best.month, ranges, total, best.sched, known.priced, known.cuts, shares
+                    best.month,
+                    ranges,
+                    total,
+                    best.sched,
+                    known.priced,
+                    known.cuts,
+                    _WORK.relaxation,
                 )
                 roster = schedules.roster(diving)
             if schedules.refuted:

@@ -557,31 +557,32 @@ def test_whole_schedules_start_with_a_column_for_every_household_that_has_one(
 def test_whole_schedules_seeded_by_shares_start_with_each_households_nearest(
     data: Any, n: int, g: int, weekend: int
 ) -> None:
-    # Given the LP of nights' shares, every household with a schedule in its window
-    # has a first column of the most weight where a night weighs its share less
-    # _SHARE_SEED (found by brute force over its schedules)
+    # Given the LP of nights' last fractional roster, every household with a schedule in
+    # its window has a first column of the most weight where a night weighs its share
+    # less _SHARE_SEED (found by brute force over its schedules)
     from app.rostering import solver
 
     weekend &= (1 << n) - 1
     masks, ranges = data.draw(households_in_windows(n, 4))
     cap = data.draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
     options = _options(masks, ranges, n, g, weekend)
-    share = st.floats(0, 1, allow_nan=False).filter(lambda v: v > 1e-6)
-    shares = data.draw(
-        st.dictionaries(
-            st.tuples(st.integers(0, len(masks) - 1), st.integers(0, n - 1)), share, min_size=1
-        )
-    )
     month = _small_month(masks, n, g, weekend, cap)
     solver._WORK.start(float("inf"))
     try:
-        schedules = solver._Schedules(month, ranges, 0, [], {}, None, shares)  # type: ignore[arg-type]
+        nights = solver._Relaxation(masks, n, g, cap, weekend)
+        nights.fill()
+        shares = nights.share_grid()
+        schedules = solver._Schedules(month, ranges, 0, [], {}, None, nights)  # type: ignore[arg-type]
         schedules.solver  # noqa: B018 (built on first use)
     finally:
         solver._WORK.forget()
+    if shares is None:
+        # no LP solved: no household is free on a night
+        assert not nights.ncol
+        return
 
     def weight(h: int, s: int) -> float:
-        return sum(shares.get((h, d), 0.0) - solver._SHARE_SEED for d in range(n) if s >> d & 1)
+        return sum(shares[d, h] - solver._SHARE_SEED for d in range(n) if s >> d & 1)
 
     columns: dict[int, list[int]] = {}
     for h, s in schedules.cols:

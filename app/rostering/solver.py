@@ -1988,6 +1988,17 @@ class _Month:
         return _rest(self.avail, len(self.days), self.g, None)
 
     @functools.cached_property
+    def suffix_most(self) -> tuple[list[list[int]], list[list[int]]]:
+        """Per household and night t, the most shifts it could serve from t on, and the
+        most weekend shifts (``_Engine.window_greedy`` reads them; every engine of the
+        solve shares them)."""
+        n, g = len(self.days), self.g
+        return (
+            [_suffix_most(mask, n, g) for mask in self.avail],
+            [_suffix_most(mask & self.weekend_mask, n, g) for mask in self.avail],
+        )
+
+    @functools.cached_property
     def reach(self) -> tuple[list[list[tuple[int, int]]], int, int]:
         """See ``_Engine.weekend_reach`` (computed on first use: loose RTs settled by the
         first pass never ask)."""
@@ -2004,6 +2015,15 @@ class _Month:
         w_floor = max(pw + min(lo for lo, _ in t) for pw, t in pairs)
         w_ceiling = min(pw + max(hi for _, hi in t) for pw, t in pairs)
         return tables, w_floor, w_ceiling
+
+
+def _suffix_most(mask: int, n: int, g: int) -> list[int]:
+    """``most[t]``: the most shifts a household free on ``mask`` can serve from night t
+    on (padded past the month's end)."""
+    most = [0] * (n + g + 1)
+    for t in range(n - 1, -1, -1):
+        most[t] = max(most[t + 1], 1 + most[t + g]) if mask >> t & 1 else most[t + 1]
+    return most
 
 
 def _rest(avail: list[int], n: int, g: int, price: list[float] | None) -> list[list[float]]:
@@ -2264,14 +2284,6 @@ class _Engine:
         _WORK.units += 2 * filled
         self.filled += filled
 
-    def _suffix_most(self, mask: int) -> list[int]:
-        """``most[t]``: the most shifts a household free from day t can serve on ``mask``."""
-        n, g = self.n, self.g
-        most = [0] * (n + g + 1)
-        for t in range(n - 1, -1, -1):
-            most[t] = max(most[t + 1], 1 + most[t + g]) if mask >> t & 1 else most[t + 1]
-        return most
-
     def window_greedy(
         self,
         windows: list[tuple[int, int, int, int]],
@@ -2292,8 +2304,7 @@ class _Engine:
         """
         n, g, wk, cap, occ, rank = self.n, self.g, self.wk, self.cap, self.occ, self.rank
         members = range(self.H) if group is None else group
-        most = {h: self._suffix_most(self.avail[h]) for h in members}
-        most_w = {h: self._suffix_most(self.avail[h] & self.weekend_mask) for h in members}
+        most, most_w = self.month.suffix_most
         count = dict.fromkeys(members, 0)
         wcount = dict.fromkeys(members, 0)
         free_from = dict.fromkeys(members, 0)

@@ -216,6 +216,21 @@ def _date(value: Any, where: str) -> date:
         raise ProblemError(where, f"is not a valid date: {value!r}") from None
 
 
+def _dates(values: Any, where: str) -> frozenset[date]:
+    """The dates of the list ``values``; an error names the first bad entry.  (Checked
+    one by one without naming each, unless it is bad: RTs list a few hundred dates.)"""
+    found = set()
+    for j, text in enumerate(_list(values, where)):
+        if isinstance(text, str) and _DATE_RE.match(text):
+            try:
+                found.add(date.fromisoformat(text))
+                continue
+            except ValueError:
+                pass
+        _date(text, f"{where}[{j}]")  # raises, naming the entry
+    return frozenset(found)
+
+
 def _mapping(value: Any, where: str) -> Mapping[str, Any]:
     if value is None:
         return {}
@@ -289,10 +304,7 @@ def parse_problem(data: Mapping[str, Any]) -> Problem:
             exempt = False
         if not isinstance(exempt, bool):
             raise ProblemError(f"{where}.exempt", "must be true or false")
-        unavailable = frozenset(
-            _date(text, f"{where}.unavailable[{j}]")
-            for j, text in enumerate(_list(raw.get("unavailable"), f"{where}.unavailable"))
-        )
+        unavailable = _dates(raw.get("unavailable"), f"{where}.unavailable")
         prior = _int(raw.get("prior_shifts", 0) or 0, f"{where}.prior_shifts")
         prior_weekend = _int(
             raw.get("prior_weekend_shifts", 0) or 0, f"{where}.prior_weekend_shifts"

@@ -227,7 +227,7 @@ def _dates(values: Any, where: str) -> frozenset[date]:
                 continue
             except ValueError:
                 pass
-        _date(text, f"{where}[{j}]")  # raises, naming the entry
+        found.add(_date(text, f"{where}[{j}]"))  # raises, naming the entry
     return frozenset(found)
 
 
@@ -1121,7 +1121,7 @@ class _Pricing:
         self.best = numpy.full(shape, -numpy.inf)
         self.best[0, :, 0, 0] = 0.0
         # ``best`` read one entry at a time (the backtrack): a memoryview's entries are
-        # plain floats, twice as fast to read and compare as numpy's
+        # plain floats, read and compared in three quarters of numpy's time
         self.view = self.best.data
         # a night's shifts, from states a shift earlier: per weekend flag of the night
         # (0 or 1), the states no shift reaches (no shifts yet, fewer weekend shifts
@@ -1203,7 +1203,7 @@ class _Schedules:
     counts).  Phase one of the simplex: each household row and the row of all shifts
     have an artificial column of cost 1, so the LP's optimum is 0 exactly where some
     fractional roster of whole schedules fits the window.  Columns are priced by
-    ``_best_schedules`` from the LP's duals until none would lower the optimum:
+    ``_Pricing`` from the LP's duals until none would lower the optimum:
     above 0 then, no roster fits (a refutation the LP of nights, ``_Relaxation``,
     cannot give where a household's fractional shifts mix schedules of weekend counts
     outside its window).  At 0, the dive fixes whole schedules, largest share first,
@@ -1236,10 +1236,10 @@ class _Schedules:
         # every column priced goes to ``pool`` ((household, schedule) pairs), which the
         # LPs of the solve's other windows start from
         self.pool = pool
-        # the LP, built on first use (``solver``) from these: a window another's
-        # multipliers refute (``_cut_off``) needs none
+        # the LP, built on first use (``solver``) from these (the roster as it is now):
+        # a window another's multipliers refute (``_cut_off``) needs none
         self.lp: highspy._core._Highs | None = None
-        self.start = (roster, nights)
+        self.seeds: tuple[list[int], _Relaxation | None] = (list(roster), nights)
         # new columns leave the basis primal feasible, and the primal simplex goes on
         # from it; a schedule fixed leaves it dual feasible, for the dual simplex
         self.strategy = 4
@@ -1260,7 +1260,8 @@ class _Schedules:
         the schedules of the roster and of the pool that fit the window, then
         ``_for_uncovered`` and ``_of_shares``."""
         n, hcount, month, ranges, total = self.n, self.hcount, self.month, self.ranges, self.total
-        roster, nights = self.start
+        roster, nights = self.seeds
+        self.seeds = ([], None)
         inf = highspy.kHighsInf
         solver.setOptionValue("simplex_strategy", self.strategy)
         nrow = hcount + n + 1
@@ -1295,7 +1296,7 @@ class _Schedules:
         _spend(len(self.seen))
         first += self._for_uncovered(roster, {h for h, _ in first})
         shares = nights.share_grid() if nights is not None else None
-        if shares is not None:
+        if shares is not None and shares.any():
             first += self._of_shares(shares)
         if first:
             self._add(first)
@@ -1333,7 +1334,7 @@ class _Schedules:
         The LP of nights' last roster is of another window or none of this one's, but
         its households' shifts lie near a fitting roster of whole schedules, and its
         dive lands sooner: 1% less work on the 745 reference RTs (fresh-41-tight-29's
-        dive 41k units, from 135k), 1.9% on 1,600 fresh ones, the same answers."""
+        dive 41k units, from 135k), 1.8% on 1,600 fresh ones, the same answers."""
         values = self.pricing.values(shares - _SHARE_SEED)
         new = []
         for h in numpy.flatnonzero(values > -math.inf).tolist():
@@ -1349,6 +1350,7 @@ class _Schedules:
         Each column's entries, in row order: its household's row, its nights' rows, and
         the row of all shifts (with its shift count), built for all columns at once
         (a loop over the columns took about 8% of the heaviest RTs' wall)."""
+        solver = self.solver  # (built first, with its first columns, if it is not yet)
         n, hcount, count = self.n, self.hcount, len(new)
         pairs = zip(*new, strict=True)
         houses, masks = (numpy.fromiter(part, numpy.int64, count) for part in pairs)
@@ -1368,7 +1370,7 @@ class _Schedules:
         entries = numpy.flatnonzero(present)
         inf = highspy.kHighsInf
         _spend(len(entries) * 2)
-        self.solver.addCols(
+        solver.addCols(
             count,
             numpy.zeros(count),
             numpy.zeros(count),

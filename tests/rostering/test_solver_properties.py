@@ -572,6 +572,7 @@ def test_whole_schedules_seeded_by_shares_start_with_each_households_nearest(
         nights = solver._Relaxation(masks, n, g, cap, weekend)
         nights.fill()
         shares = nights.share_grid()
+        by_key = nights.shares()
         schedules = solver._Schedules(month, ranges, 0, [], {}, None, nights)  # type: ignore[arg-type]
         schedules.solver  # noqa: B018 (built on first use)
     finally:
@@ -580,6 +581,11 @@ def test_whole_schedules_seeded_by_shares_start_with_each_households_nearest(
         # no LP solved: no household is free on a night
         assert not nights.ncol
         return
+    # the grid holds the LP's shares, nights by households
+    assert shares.shape == (n, len(masks))
+    for d in range(n):
+        for h in range(len(masks)):
+            assert shares[d, h] == by_key.get((h, d), 0.0)
 
     def weight(h: int, s: int) -> float:
         return sum(shares[d, h] - solver._SHARE_SEED for d in range(n) if s >> d & 1)
@@ -628,6 +634,8 @@ def test_a_refuted_windows_multipliers_refute_only_windows_without_a_roster(
         assert fits is False
         assert other.lp is None
         assert not _has_roster(masks, second, totals[1], n, g, weekend, cap)
+    else:
+        assert other.lp is not None
 
 
 @settings(max_examples=300, deadline=None)

@@ -442,6 +442,25 @@ def windows(draw: Any, count: int) -> list[tuple[int, int, int, int]]:
     return ranges
 
 
+@st.composite
+def small_rts(draw: Any, n: int, g: int, weekend: int) -> tuple[Any, ...]:
+    """Up to four households in windows (``households_in_windows``) on ``n`` nights of
+    0-2 places: their masks, windows, places, each one's schedules within its window
+    (``_options``) and the ``_small_month``."""
+    masks, ranges = draw(households_in_windows(n, 4))
+    cap = draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
+    options = _options(masks, ranges, n, g, weekend)
+    return masks, ranges, cap, options, _small_month(masks, n, g, weekend, cap)
+
+
+def _columns_by_household(schedules: Any) -> dict[int, list[int]]:
+    """The schedules of each household among ``schedules``' columns, in their order."""
+    columns: dict[int, list[int]] = {}
+    for h, s in schedules.cols:
+        columns.setdefault(h, []).append(s)
+    return columns
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.data(), st.integers(1, 11), st.integers(1, 5), st.integers(0, (1 << 11) - 1))
 def test_the_pricing_dp_finds_each_households_best_schedule_in_its_window(
@@ -521,11 +540,8 @@ def test_whole_schedules_start_with_a_column_for_every_household_that_has_one(
     from app.rostering import solver
 
     weekend &= (1 << n) - 1
-    masks, ranges = data.draw(households_in_windows(n, 4))
-    cap = data.draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
-    options = _options(masks, ranges, n, g, weekend)
+    masks, ranges, cap, options, month = data.draw(small_rts(n, g, weekend))
     roster = [data.draw(st.sampled_from(_schedules_of(mask, n, g))) for mask in masks]
-    month = _small_month(masks, n, g, weekend, cap)
     solver._WORK.start(float("inf"))
     try:
         schedules = solver._Schedules(month, ranges, 0, roster, {})  # type: ignore[arg-type]
@@ -538,9 +554,7 @@ def test_whole_schedules_start_with_a_column_for_every_household_that_has_one(
     def worth(s: int) -> int:
         return sum((1 if room[d] > 0 else -1) for d in range(n) if s >> d & 1)
 
-    columns: dict[int, list[int]] = {}
-    for h, s in schedules.cols:
-        columns.setdefault(h, []).append(s)
+    columns = _columns_by_household(schedules)
     for h, opts in enumerate(options):
         if h in fitting:
             assert columns[h] == [roster[h]]
@@ -563,10 +577,7 @@ def test_whole_schedules_seeded_by_shares_start_with_each_households_nearest(
     from app.rostering import solver
 
     weekend &= (1 << n) - 1
-    masks, ranges = data.draw(households_in_windows(n, 4))
-    cap = data.draw(st.lists(st.integers(0, 2), min_size=n, max_size=n))
-    options = _options(masks, ranges, n, g, weekend)
-    month = _small_month(masks, n, g, weekend, cap)
+    masks, ranges, cap, options, month = data.draw(small_rts(n, g, weekend))
     solver._WORK.start(float("inf"))
     try:
         nights = solver._Relaxation(masks, n, g, cap, weekend)
@@ -590,9 +601,7 @@ def test_whole_schedules_seeded_by_shares_start_with_each_households_nearest(
     def weight(h: int, s: int) -> float:
         return sum(shares[d, h] - solver._SHARE_SEED for d in range(n) if s >> d & 1)
 
-    columns: dict[int, list[int]] = {}
-    for h, s in schedules.cols:
-        columns.setdefault(h, []).append(s)
+    columns = _columns_by_household(schedules)
     for h, opts in enumerate(options):
         if not opts:
             assert h not in columns

@@ -2501,17 +2501,37 @@ class _Engine:
         return changes
 
     def _set(self, h: int, new: int) -> None:
+        """Give household ``h`` the schedule ``new``: ``_remove`` and ``_add`` night by
+        night, inlined (the weekend steering's rebuilds set schedules by the hundred)."""
         s = self.sched[h]
-        m = s & ~new
-        while m:
-            low = m & -m
-            self._remove(h, low.bit_length() - 1)
-            m ^= low
-        m = new & ~s
-        while m:
-            low = m & -m
-            self._add(h, low.bit_length() - 1)
-            m ^= low
+        gone, came = s & ~new, new & ~s
+        if not gone and not came:
+            return
+        occ, wk, hl, hw, load, wl = self.occ, self.wk, self.hist_l, self.hist_w, self.load, self.wl
+        for d in _days(gone):
+            s &= ~(1 << d)
+            occ[d].remove(h)
+            hl[load[h]] -= 1
+            load[h] -= 1
+            hl[load[h]] = hl.get(load[h], 0) + 1
+            if wk[d]:
+                hw[wl[h]] -= 1
+                wl[h] -= 1
+                hw[wl[h]] = hw.get(wl[h], 0) + 1
+        for d in _days(came):
+            s |= 1 << d
+            occ[d].append(h)
+            hl[load[h]] -= 1
+            load[h] += 1
+            hl[load[h]] = hl.get(load[h], 0) + 1
+            if wk[d]:
+                hw[wl[h]] -= 1
+                wl[h] += 1
+                hw[wl[h]] = hw.get(wl[h], 0) + 1
+        self.sched[h] = s
+        count = gone.bit_count() + came.bit_count()
+        self.filled += came.bit_count() - gone.bit_count()
+        _WORK.units += 2 * count
 
     def _commit(self, changes: dict[int, int]) -> bool:
         """Apply new schedules; undo them and return False if any rule would break."""

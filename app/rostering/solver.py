@@ -1316,15 +1316,7 @@ class _Schedules:
         for h in covered:
             for d in _days(roster[h]):
                 room[d] -= 1
-        values = self.pricing.values(numpy.where(room > 0, 1.0, -1.0))
-        new = []
-        for h in range(self.hcount):
-            if h not in covered and values[h] > -math.inf:
-                mask = self.pricing.schedule(h)
-                if (h, mask) not in self.seen:
-                    self.seen.add((h, mask))
-                    new.append((h, mask))
-        return new
+        return self._best_unseen(numpy.where(room > 0, 1.0, -1.0), covered)
 
     def _of_shares(self, shares: numpy.ndarray) -> list[tuple[int, int]]:
         """A first column for each household: its schedule within its window nearest
@@ -1335,9 +1327,16 @@ class _Schedules:
         its households' shifts lie near a fitting roster of whole schedules, and its
         dive lands sooner: 1% less work on the 745 reference RTs (fresh-41-tight-29's
         dive 41k units, from 135k), 1.8% on 1,600 fresh ones, the same answers."""
-        values = self.pricing.values(shares - _SHARE_SEED)
+        return self._best_unseen(shares - _SHARE_SEED, set())
+
+    def _best_unseen(self, weights: numpy.ndarray, skip: set[int]) -> list[tuple[int, int]]:
+        """Each household's (but ``skip``'s) schedule of most ``weights`` within its
+        window, where it has one and no column holds it yet (marked ``seen``)."""
+        values = self.pricing.values(weights)
         new = []
         for h in numpy.flatnonzero(values > -math.inf).tolist():
+            if h in skip:
+                continue
             mask = self.pricing.schedule(h)
             if (h, mask) not in self.seen:
                 self.seen.add((h, mask))
@@ -2501,37 +2500,17 @@ class _Engine:
         return changes
 
     def _set(self, h: int, new: int) -> None:
-        """Give household ``h`` the schedule ``new``: ``_remove`` and ``_add`` night by
-        night, inlined (the weekend steering's rebuilds set schedules by the hundred)."""
         s = self.sched[h]
-        gone, came = s & ~new, new & ~s
-        if not gone and not came:
-            return
-        occ, wk, hl, hw, load, wl = self.occ, self.wk, self.hist_l, self.hist_w, self.load, self.wl
-        for d in _days(gone):
-            s &= ~(1 << d)
-            occ[d].remove(h)
-            hl[load[h]] -= 1
-            load[h] -= 1
-            hl[load[h]] = hl.get(load[h], 0) + 1
-            if wk[d]:
-                hw[wl[h]] -= 1
-                wl[h] -= 1
-                hw[wl[h]] = hw.get(wl[h], 0) + 1
-        for d in _days(came):
-            s |= 1 << d
-            occ[d].append(h)
-            hl[load[h]] -= 1
-            load[h] += 1
-            hl[load[h]] = hl.get(load[h], 0) + 1
-            if wk[d]:
-                hw[wl[h]] -= 1
-                wl[h] += 1
-                hw[wl[h]] = hw.get(wl[h], 0) + 1
-        self.sched[h] = s
-        count = gone.bit_count() + came.bit_count()
-        self.filled += came.bit_count() - gone.bit_count()
-        _WORK.units += 2 * count
+        m = s & ~new
+        while m:
+            low = m & -m
+            self._remove(h, low.bit_length() - 1)
+            m ^= low
+        m = new & ~s
+        while m:
+            low = m & -m
+            self._add(h, low.bit_length() - 1)
+            m ^= low
 
     def _commit(self, changes: dict[int, int]) -> bool:
         """Apply new schedules; undo them and return False if any rule would break."""

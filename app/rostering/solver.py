@@ -1151,6 +1151,9 @@ class _Pricing:
         # per household, the most weight ending in each state, and the best state
         self.last = numpy.full((hcount, over[0].size), -numpy.inf)
         self.ends = numpy.zeros(hcount, dtype=numpy.int64)
+        # (how many, then per household) the best end states of ``last`` and their
+        # weights, once ``schedules`` asks
+        self.tops: tuple[int, list[list[int]], list[list[float]]] | None = None
 
     def values(self, weights: numpy.ndarray) -> numpy.ndarray:
         """Per household, the most weight of a schedule within its window (-inf: none);
@@ -1165,14 +1168,21 @@ class _Pricing:
         last = numpy.where(self.final, self.best[self.n], -numpy.inf).reshape(len(self.ends), -1)
         self.last = last
         self.ends = last.argmax(axis=1)
+        self.tops = None
         values: numpy.ndarray = last[numpy.arange(len(self.ends)), self.ends]
         return values
 
     def schedules(self, h: int, above: float, most: int) -> list[int]:
         """Up to ``most`` of household ``h``'s schedules of weight above ``above``, the
         best of each end state (shift and weekend counts), best first."""
-        row = self.last[h]
-        states = [int(i) for i in numpy.argsort(-row, kind="stable")[:most] if row[i] > above]
+        if self.tops is None or self.tops[0] != most:
+            # every household's best ``most`` end states and their weights at once:
+            # one sort a round, not one a household
+            order = numpy.argsort(-self.last, axis=1, kind="stable")[:, :most]
+            weight = numpy.take_along_axis(self.last, order, axis=1)
+            self.tops = (most, order.tolist(), weight.tolist())
+        _, order, weight = self.tops
+        states = [state for state, w in zip(order[h], weight[h], strict=True) if w > above]
         return [self.schedule(h, state) for state in states]
 
     def schedule(self, h: int, state: int | None = None) -> int:

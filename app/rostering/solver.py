@@ -1178,9 +1178,9 @@ class _Pricing:
         if self.tops is None or self.tops[0] != most:
             # every household's best ``most`` end states and their weights at once:
             # one sort a round, not one a household
-            order = numpy.argsort(-self.last, axis=1, kind="stable")[:, :most]
-            weight = numpy.take_along_axis(self.last, order, axis=1)
-            self.tops = (most, order.tolist(), weight.tolist())
+            best = numpy.argsort(-self.last, axis=1, kind="stable")[:, :most]
+            weights = numpy.take_along_axis(self.last, best, axis=1)
+            self.tops = (most, best.tolist(), weights.tolist())
         _, order, weight = self.tops
         states = [state for state, w in zip(order[h], weight[h], strict=True) if w > above]
         return [self.schedule(h, state) for state in states]

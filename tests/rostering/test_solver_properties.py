@@ -463,11 +463,14 @@ def _columns_by_household(schedules: Any) -> dict[int, list[int]]:
 
 @settings(max_examples=300, deadline=None)
 @given(st.data(), st.integers(1, 11), st.integers(1, 5), st.integers(0, (1 << 11) - 1))
-def test_the_pricing_dp_finds_each_households_best_schedule_in_its_window(
+def test_the_pricing_dp_finds_each_households_best_schedules_in_its_window(
     data: Any, n: int, g: int, weekend: int
 ) -> None:
     # _Pricing against every schedule of each household: the most weight within its
-    # window (counts of shifts and of weekend shifts), and a schedule of that weight
+    # window (counts of shifts and of weekend shifts), and a schedule of that weight;
+    # and (``schedules``) the best schedules of its ``most`` best end states (shift and
+    # weekend counts; the lower state first on ties) of weight above ``above``, best
+    # first, one per end state
     import numpy
 
     from app.rostering import solver
@@ -477,7 +480,9 @@ def test_the_pricing_dp_finds_each_households_best_schedule_in_its_window(
     weights = numpy.array(data.draw(st.lists(st.integers(-5, 5), min_size=n, max_size=n)), float)
     # priced twice, other weights first: a pricing keeps its tables from call to call
     other = numpy.array(data.draw(st.lists(st.integers(-5, 5), min_size=n, max_size=n)), float)
+    most, above = data.draw(st.integers(1, 3)), data.draw(st.integers(-6, 4)) + 0.5
     wk = [weekend >> d & 1 for d in range(n)]
+    wide = max(w_hi for _, _, _, w_hi in ranges) + 1
     solver._WORK.start(float("inf"))
     try:
         pricing = solver._Pricing(solver._free_nights(masks, n), g, wk, ranges)
@@ -485,57 +490,25 @@ def test_the_pricing_dp_finds_each_households_best_schedule_in_its_window(
         values = pricing.values(weights)
         for h, (mask, window) in enumerate(zip(masks, ranges, strict=True)):
             fitting = [s for s in _schedules_of(mask, n, g) if _in_window(s, window, weekend)]
-            if not fitting:
-                assert values[h] == -numpy.inf
-                continue
-            most = max(sum(weights[d] for d in range(n) if s >> d & 1) for s in fitting)
-            assert values[h] == most
-            found = pricing.schedule(h)
-            assert found in fitting
-            assert sum(weights[d] for d in range(n) if found >> d & 1) == most
-    finally:
-        solver._WORK.forget()
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.data(), st.integers(1, 11), st.integers(1, 5), st.integers(0, (1 << 11) - 1))
-def test_the_pricing_lists_each_households_best_schedules_by_their_counts(
-    data: Any, n: int, g: int, weekend: int
-) -> None:
-    # _Pricing.schedules against every schedule of each household: the best schedules
-    # of its ``most`` best end states (shift and weekend counts; the lower state first
-    # on ties) whose weight is above ``above``, best first, one per end state
-    import numpy
-
-    from app.rostering import solver
-
-    weekend &= (1 << n) - 1
-    masks, ranges = data.draw(households_in_windows(n, 4))
-    weights = numpy.array(data.draw(st.lists(st.integers(-5, 5), min_size=n, max_size=n)), float)
-    most, above = data.draw(st.integers(1, 3)), data.draw(st.integers(-6, 4)) + 0.5
-    wk = [weekend >> d & 1 for d in range(n)]
-    wide = max(w_hi for _, _, _, w_hi in ranges) + 1
-    solver._WORK.start(float("inf"))
-    try:
-        pricing = solver._Pricing(solver._free_nights(masks, n), g, wk, ranges)
-        pricing.values(weights)
-        for h, (mask, window) in enumerate(zip(masks, ranges, strict=True)):
+            weight = {s: float(sum(weights[d] for d in range(n) if s >> d & 1)) for s in fitting}
             # per end state, the most weight of a schedule ending there
             best: dict[int, float] = {}
-            for s in _schedules_of(mask, n, g):
-                if _in_window(s, window, weekend):
-                    state = s.bit_count() * wide + (s & weekend).bit_count()
-                    value = float(sum(weights[d] for d in range(n) if s >> d & 1))
-                    best[state] = max(best.get(state, -numpy.inf), value)
+            for s in fitting:
+                state = s.bit_count() * wide + (s & weekend).bit_count()
+                best[state] = max(best.get(state, -numpy.inf), weight[s])
             ranked = sorted(best, key=lambda state: (-best[state], state))[:most]
             expected = [state for state in ranked if best[state] > above]
             found = pricing.schedules(h, above, most)
             assert len(found) == len(expected)
             for s, state in zip(found, expected, strict=True):
-                assert _in_window(s, window, weekend)
-                assert s in _schedules_of(mask, n, g)
+                assert s in weight
                 assert s.bit_count() * wide + (s & weekend).bit_count() == state
-                assert sum(weights[d] for d in range(n) if s >> d & 1) == best[state]
+                assert weight[s] == best[state]
+            if not fitting:
+                assert values[h] == -numpy.inf
+                continue
+            assert values[h] == max(weight.values())
+            assert weight.get(pricing.schedule(h)) == values[h]
     finally:
         solver._WORK.forget()
 

@@ -7,11 +7,11 @@
 to save wall time only, where the counted work and the answers stay the same (check
 that with ``compare_solver.py`` and ``verify_solver.py --against``): both solvers are
 loaded into one process pinned to one core, and each RT of bench/reference/ is
-solved by one, then the other, ``--repeat`` times, its fastest time counting.  A
-pass over the 745 RTs took 6.8 s in one run and 8.8 s in the next on this project's
-machine, the same code: whole passes a few minutes apart cannot tell a 3% change
-from the machine's spells; RT by RT, side by side, they can (the same checkout
-against itself: within 1%, the second loaded a little faster).
+solved by one, then the other, ``--repeat`` times, its fastest time counting.  Eight
+passes of the same code over the 745 RTs, within an hour on this project's machine,
+took 7.5 to 9.2 s: whole passes cannot tell a 3% change from the machine's spells;
+RT by RT, side by side, they can (the same checkout against itself: within 1%, the
+second loaded a little faster).
 """
 
 from __future__ import annotations

@@ -2041,9 +2041,14 @@ class _Month:
         most weekend shifts (``_Engine.window_greedy`` reads them; every engine of the
         solve shares them)."""
         n, g = len(self.days), self.g
+        # once per distinct mask (households free on the same nights share a row)
+        by_mask: dict[int, list[int]] = {}
+        for mask in itertools.chain(self.avail, (m & self.weekend_mask for m in self.avail)):
+            if mask not in by_mask:
+                by_mask[mask] = _suffix_most(mask, n, g)
         return (
-            [_suffix_most(mask, n, g) for mask in self.avail],
-            [_suffix_most(mask & self.weekend_mask, n, g) for mask in self.avail],
+            [by_mask[mask] for mask in self.avail],
+            [by_mask[mask & self.weekend_mask] for mask in self.avail],
         )
 
     @functools.cached_property
@@ -2076,16 +2081,20 @@ def _suffix_most(mask: int, n: int, g: int) -> list[int]:
 
 def _rest(avail: list[int], n: int, g: int, price: list[float] | None) -> list[list[float]]:
     """Per household and night d, the most weight its shifts from d on may take (a
-    shift on a night weighs one less its ``price``; see ``_Engine.greedy``)."""
+    shift on a night weighs one less its ``price``; see ``_Engine.greedy``).  Once per
+    distinct mask: households free on the same nights share a row (the 49,686
+    households of the 745 reference RTs are free on 19,057 masks)."""
     weight = [1.0 - p for p in price] if price else [1.0] * n
-    rest: list[list[float]] = []
+    by_mask: dict[int, list[float]] = {}
     for mask in avail:
+        if mask in by_mask:
+            continue
         r = [0.0] * (n + g + 1)
         for d in range(n - 1, -1, -1):
             take = weight[d] + r[d + g] if mask >> d & 1 and weight[d] > 0 else 0.0
             r[d] = max(r[d + 1], take)
-        rest.append(r)
-    return rest
+        by_mask[mask] = r
+    return [by_mask[mask] for mask in avail]
 
 
 def _month(problem: Problem) -> _Month:

@@ -2031,25 +2031,19 @@ class _Month:
     most_w: list[int]
 
     @functools.cached_property
-    def rest(self) -> list[list[float]]:
-        """``_rest`` without prices: every restart's greedy pass reads it."""
-        return _rest(self.avail, len(self.days), self.g, None)
+    def most_from(self) -> list[list[int]]:
+        """Per household and night t, the most shifts it could serve from t on: what
+        ``_rest`` gives without prices (every restart's greedy pass reads it), and the
+        first half of ``suffix_most``."""
+        return _each_suffix_most(self.avail, len(self.days), self.g)
 
     @functools.cached_property
     def suffix_most(self) -> tuple[list[list[int]], list[list[int]]]:
         """Per household and night t, the most shifts it could serve from t on, and the
         most weekend shifts (``_Engine.window_greedy`` reads them; every engine of the
         solve shares them)."""
-        n, g = len(self.days), self.g
-        # once per distinct mask (households free on the same nights share a row)
-        by_mask: dict[int, list[int]] = {}
-        for mask in itertools.chain(self.avail, (m & self.weekend_mask for m in self.avail)):
-            if mask not in by_mask:
-                by_mask[mask] = _suffix_most(mask, n, g)
-        return (
-            [by_mask[mask] for mask in self.avail],
-            [by_mask[mask & self.weekend_mask] for mask in self.avail],
-        )
+        weekend = [mask & self.weekend_mask for mask in self.avail]
+        return self.most_from, _each_suffix_most(weekend, len(self.days), self.g)
 
     @functools.cached_property
     def reach(self) -> tuple[list[list[tuple[int, int]]], int, int]:
@@ -2079,12 +2073,22 @@ def _suffix_most(mask: int, n: int, g: int) -> list[int]:
     return most
 
 
-def _rest(avail: list[int], n: int, g: int, price: list[float] | None) -> list[list[float]]:
+def _each_suffix_most(masks: list[int], n: int, g: int) -> list[list[int]]:
+    """``_suffix_most`` of each of ``masks``, once per distinct mask (households free on
+    the same nights share a row: the 49,686 households of the 745 reference RTs are
+    free on 19,057 masks)."""
+    rows: dict[int, list[int]] = {}
+    for mask in masks:
+        if mask not in rows:
+            rows[mask] = _suffix_most(mask, n, g)
+    return [rows[mask] for mask in masks]
+
+
+def _rest(avail: list[int], n: int, g: int, price: list[float]) -> list[list[float]]:
     """Per household and night d, the most weight its shifts from d on may take (a
-    shift on a night weighs one less its ``price``; see ``_Engine.greedy``).  Once per
-    distinct mask: households free on the same nights share a row (the 49,686
-    households of the 745 reference RTs are free on 19,057 masks)."""
-    weight = [1.0 - p for p in price] if price else [1.0] * n
+    shift on a night weighs one less its ``price``; see ``_Engine.greedy``; without
+    prices, ``_Month.most_from``), once per distinct mask as ``_each_suffix_most``."""
+    weight = [1.0 - p for p in price]
     by_mask: dict[int, list[float]] = {}
     for mask in avail:
         if mask in by_mask:
@@ -2261,7 +2265,9 @@ class _Engine:
             return
         win, load, rank, sched = self.win, self.load, self.rank, self.sched
         n, g = self.n, self.g
-        rest = _rest(self.avail, n, g, price) if price else self.month.rest
+        rest: Sequence[Sequence[float]] = (
+            _rest(self.avail, n, g, price) if price else self.month.most_from
+        )
         for d in range(n):
             if not self.cap[d]:
                 continue

@@ -51,7 +51,10 @@ def main() -> int:
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    solvers = {"this": load_solver(ROOT, "solver_this"), "other": load_solver(args.against, "o")}
+    solvers = {
+        "this": load_solver(ROOT, "solver_this"),
+        "other": load_solver(args.against, "solver_other"),
+    }
     wall = dict.fromkeys(solvers, 0.0)
     work = dict.fromkeys(solvers, 0)
     within = dict.fromkeys(solvers, 0)

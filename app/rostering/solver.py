@@ -207,6 +207,12 @@ def _int(value: Any, where: str, minimum: int | None = 0) -> int:
     return value
 
 
+def _absent(value: Any, default: Any) -> Any:
+    """``default`` where a field is left out or null; what is given stays as given (an
+    empty string or ``false`` for a count is refused, not read as 0)."""
+    return default if value is None else value
+
+
 def _date(value: Any, where: str) -> date:
     if not isinstance(value, str) or not _DATE_RE.match(value):
         raise ProblemError(where, f"must be a date YYYY-MM-DD, got {value!r}")
@@ -277,6 +283,8 @@ def parse_problem(data: Mapping[str, Any]) -> Problem:
     min_gap = _int(data.get("min_gap_days", 1), "min_gap_days")
 
     raw_weekend = data.get("weekend_nights", ["fri", "sat"])
+    if raw_weekend is None:  # [] is no weekend nights; null is not a list
+        raise ProblemError("weekend_nights", "must be a list")
     weekend: set[str] = set()
     for i, key in enumerate(_list(raw_weekend, "weekend_nights")):
         if key not in WEEKDAYS:
@@ -287,6 +295,8 @@ def parse_problem(data: Mapping[str, Any]) -> Problem:
 
     if "households" not in data:
         raise ProblemError("households", "is required")
+    if data["households"] is None:
+        raise ProblemError("households", "must be a list")
     households: list[Household] = []
     seen: set[str] = set()
     for i, raw in enumerate(_list(data["households"], "households")):
@@ -305,9 +315,9 @@ def parse_problem(data: Mapping[str, Any]) -> Problem:
         if not isinstance(exempt, bool):
             raise ProblemError(f"{where}.exempt", "must be true or false")
         unavailable = _dates(raw.get("unavailable"), f"{where}.unavailable")
-        prior = _int(raw.get("prior_shifts", 0) or 0, f"{where}.prior_shifts")
+        prior = _int(_absent(raw.get("prior_shifts"), 0), f"{where}.prior_shifts")
         prior_weekend = _int(
-            raw.get("prior_weekend_shifts", 0) or 0, f"{where}.prior_weekend_shifts"
+            _absent(raw.get("prior_weekend_shifts"), 0), f"{where}.prior_weekend_shifts"
         )
         if prior_weekend > prior:
             raise ProblemError(
@@ -322,7 +332,7 @@ def parse_problem(data: Mapping[str, Any]) -> Problem:
             )
         households.append(Household(hid, exempt, unavailable, prior, prior_weekend, last))
 
-    seed = _int(data.get("seed", 0) or 0, "seed", None)
+    seed = _int(_absent(data.get("seed"), 0), "seed", None)
     return Problem(
         year=year,
         month=month,
@@ -442,7 +452,7 @@ def _most_shifts(mask: int, g: int) -> int:
 def _spaced(mask: int, g: int) -> bool:
     """Are the shifts of ``mask`` at least ``g`` days apart (no shift k < g days after
     another)?"""
-    return not any(mask & (mask >> k) for k in range(1, g))
+    return not any(mask & (mask >> k) for k in range(1, min(g, mask.bit_length())))
 
 
 def _each_most_shifts(masks: list[int], g: int) -> list[int]:
@@ -2146,6 +2156,10 @@ def _month(problem: Problem) -> _Month:
         avail.append(mask)
     prior = [h.prior_shifts for h in eligible]
     prior_w = [h.prior_weekend_shifts for h in eligible]
+    # two nights of the month are at most n - 1 days apart, so a gap of n forbids as
+    # much within it as any longer one (the last shifts' blocks above took the whole
+    # gap); capped, nothing loops over a gap of a billion days
+    g = min(g, n)
     month = _Month(
         days=days,
         g=g,

@@ -524,6 +524,18 @@ INVALID = [
     ({"households": [{"id": "A", "unavailable": ["2026-12-5"]}]}, "households[0].unavailable[0]"),
     ({"households": [{"id": "A", "exempt": "no"}]}, "households[0].exempt"),
     ({"seed": 1.5}, "seed"),
+    # null or falsy values where a list or a count is required are refused, not read
+    # as empty or 0 (the checker cannot read these problems either)
+    ({"households": None}, "households"),
+    ({"weekend_nights": None}, "weekend_nights"),
+    ({"households": [{"id": "A", "prior_shifts": ""}]}, "households[0].prior_shifts"),
+    ({"households": [{"id": "A", "prior_shifts": False}]}, "households[0].prior_shifts"),
+    (
+        {"households": [{"id": "A", "prior_weekend_shifts": []}]},
+        "households[0].prior_weekend_shifts",
+    ),
+    ({"seed": ""}, "seed"),
+    ({"seed": False}, "seed"),
 ]
 
 
@@ -555,6 +567,34 @@ def test_defaults() -> None:
     assert len(problem.dates) == 28
     household = problem.households[0]
     assert (household.exempt, household.prior_shifts, household.last_shift_date) == (False, 0, None)
+
+
+def test_null_priors_and_seed_read_as_left_out() -> None:
+    problem = parse_problem(
+        {
+            "month": "2026-12",
+            "team_size": 1,
+            "seed": None,
+            "households": [{"id": "A", "prior_shifts": None, "prior_weekend_shifts": None}],
+        }
+    )
+    assert (problem.seed, problem.households[0].prior_shifts) == (0, 0)
+
+
+def test_a_gap_longer_than_the_month_is_solved_at_once(checker: Evaluate) -> None:
+    """A gap of a billion days allows one shift a household, and blocks the month for
+    a household whose last shift was any time before it; it once took minutes (every
+    check looped over the gap's days)."""
+    households = [{"id": f"H{i:02d}"} for i in range(20)]
+    households[0]["last_shift_date"] = "1990-01-01"
+    problem = {"month": "2026-12", "team_size": 2, "min_gap_days": 10**9, "households": households}
+    started = time.perf_counter()
+    solution = solve(parse_problem(problem))
+    assert time.perf_counter() - started < 5  # minutes before; milliseconds now
+    assert checker(problem, solution.to_json())["violations"] == 0
+    # 62 places; 19 households free for one shift each, on a weekday; H00 for none
+    assert _figures(solution) == (62 - 19, 1, 0)
+    assert solution.proved_optimal
 
 
 def test_the_final_guard_catches_a_broken_roster() -> None:

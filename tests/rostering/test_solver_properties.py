@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from validity import WEEKDAYS, broken_rules, figures
 
-from app.rostering.solver import parse_problem, solve
+from app.rostering.solver import ProblemError, parse_problem, solve
 
 Evaluate = Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
 
@@ -123,6 +123,80 @@ def test_deterministic_for_input_and_seed(problem: dict[str, Any], rnd: random.R
 def test_tiny_budget_is_still_valid(problem: dict[str, Any]) -> None:
     solution = solve(parse_problem(problem), time_budget_s=0.0)
     assert broken_rules(problem, solution.to_json()) == []
+
+
+# any JSON value, weighted toward those a hand-written problem gets wrong: null, false,
+# "", negative and huge counts, dates and weekdays in the wrong place
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 40)
+    | st.just(10**9)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.sampled_from(["", "2026-12-05", "2026-13-01", "fri", "5", *WEEKDAYS])
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["", "sat", "2026-12-05", "x"]) | st.text(max_size=4), inner, max_size=3
+        )
+    ),
+    max_leaves=6,
+)
+_FIELDS = [
+    "month",
+    "team_size",
+    "team_size_by_weekday",
+    "team_size_by_date",
+    "min_gap_days",
+    "weekend_nights",
+    "households",
+    "seed",
+]
+_HOUSEHOLD_FIELDS = [
+    "id",
+    "exempt",
+    "unavailable",
+    "prior_shifts",
+    "prior_weekend_shifts",
+    "last_shift_date",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(problems(), st.data())
+def test_a_problem_is_refused_naming_a_field_or_solved_as_the_checker_reads_it(
+    problem: dict[str, Any], data: st.DataObject
+) -> None:
+    """One field set to any JSON value (or dropped): ``parse_problem`` refuses it with a
+    ProblemError naming a field of the problem, or the solution it leads to is one the
+    independent checker reads and finds valid (so nothing it cannot read is solved)."""
+    from conftest import CHECKER, load_checker
+
+    households = problem["households"]
+    if households and data.draw(st.booleans()):
+        target = households[data.draw(st.integers(0, len(households) - 1))]
+        field = data.draw(st.sampled_from(_HOUSEHOLD_FIELDS))
+    else:
+        target, field = problem, data.draw(st.sampled_from(_FIELDS))
+    if data.draw(st.integers(0, 9)) == 0:
+        target.pop(field, None)
+    else:
+        target[field] = data.draw(_JSON)
+    try:
+        parsed, refused = parse_problem(problem), None
+    except ProblemError as error:
+        parsed, refused = None, error
+    if refused is not None:
+        assert refused.field.split(".")[0].split("[")[0] in _FIELDS
+        assert str(refused).startswith(refused.field)
+        return
+    assert parsed is not None
+    solution = solve(parsed, time_budget_s=0.02).to_json()
+    if CHECKER.exists():
+        result = load_checker()(problem, solution)
+        assert result["violations"] == 0, result["violation_counts"]
+        assert result["reported_metrics_agree"] is True
 
 
 @settings(max_examples=60, deadline=None)

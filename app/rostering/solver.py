@@ -226,7 +226,7 @@ def _dates(values: Any, where: str) -> frozenset[date]:
     """The dates of the list ``values``; an error names the first bad entry.  (Checked
     one by one without naming each, unless it is bad: RTs list a few hundred dates.)"""
     found = set()
-    for j, text in enumerate(_list(values, where)):
+    for j, text in enumerate(_list(_absent(values, []), where)):
         if isinstance(text, str) and _DATE_RE.match(text):
             try:
                 found.add(date.fromisoformat(text))
@@ -246,8 +246,8 @@ def _mapping(value: Any, where: str) -> Mapping[str, Any]:
 
 
 def _list(value: Any, where: str) -> list[Any]:
-    if value is None:
-        return []
+    """``value``, a list; null is refused too (``_absent`` reads it as left out where
+    the checker does)."""
     if not isinstance(value, list):
         raise ProblemError(where, "must be a list")
     return value
@@ -283,8 +283,6 @@ def parse_problem(data: Mapping[str, Any]) -> Problem:
     min_gap = _int(data.get("min_gap_days", 1), "min_gap_days")
 
     raw_weekend = data.get("weekend_nights", ["fri", "sat"])
-    if raw_weekend is None:  # [] is no weekend nights; null is not a list
-        raise ProblemError("weekend_nights", "must be a list")
     weekend: set[str] = set()
     for i, key in enumerate(_list(raw_weekend, "weekend_nights")):
         if key not in WEEKDAYS:
@@ -295,8 +293,6 @@ def parse_problem(data: Mapping[str, Any]) -> Problem:
 
     if "households" not in data:
         raise ProblemError("households", "is required")
-    if data["households"] is None:
-        raise ProblemError("households", "must be a list")
     households: list[Household] = []
     seen: set[str] = set()
     for i, raw in enumerate(_list(data["households"], "households")):
@@ -309,9 +305,7 @@ def parse_problem(data: Mapping[str, Any]) -> Problem:
         if hid in seen:
             raise ProblemError(f"{where}.id", f"duplicate household id {hid!r}")
         seen.add(hid)
-        exempt = raw.get("exempt", False)
-        if exempt is None:
-            exempt = False
+        exempt = _absent(raw.get("exempt"), False)
         if not isinstance(exempt, bool):
             raise ProblemError(f"{where}.exempt", "must be true or false")
         unavailable = _dates(raw.get("unavailable"), f"{where}.unavailable")
@@ -452,7 +446,7 @@ def _most_shifts(mask: int, g: int) -> int:
 def _spaced(mask: int, g: int) -> bool:
     """Are the shifts of ``mask`` at least ``g`` days apart (no shift k < g days after
     another)?"""
-    return not any(mask & (mask >> k) for k in range(1, min(g, mask.bit_length())))
+    return not any(mask & (mask >> k) for k in range(1, g))
 
 
 def _each_most_shifts(masks: list[int], g: int) -> list[int]:

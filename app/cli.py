@@ -1,7 +1,7 @@
 """The ``ronda`` command line.
 
-Each command imports what it needs when it runs: ``ronda roster solve`` (the solver
-alone) starts without loading SQLAlchemy or the web app.
+Each command imports what it needs when it runs.  ``ronda roster solve`` (the solver
+alone) does not come here at all: ``app.console`` runs it without Typer.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-
-from app.rostering.solver_cli import roster_app
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -27,6 +25,9 @@ demo_cli = typer.Typer(help="Demo data.", no_args_is_help=True)
 user_cli = typer.Typer(help="Users.", no_args_is_help=True)
 import_cli = typer.Typer(help="Import data from files.", no_args_is_help=True)
 job_cli = typer.Typer(help="Scheduled work.", no_args_is_help=True)
+roster_app = typer.Typer(
+    help="Solve roster problems (roster-problem.md) without a database.", no_args_is_help=True
+)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(areas_cli, name="areas")
 cli.add_typer(demo_cli, name="demo")
@@ -253,6 +254,21 @@ def import_households(
     typer.echo(", ".join(f"{k}: {v}" for k, v in result.model_dump().items()))
     if dry_run:
         typer.echo("dry run: nothing was changed")
+
+
+@roster_app.command(
+    "solve",
+    help="Print the optimal roster of PROBLEM_FILE as solution JSON, with bounds "
+    "(ronda roster solve --help).",
+    add_help_option=False,
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
+def roster_solve(ctx: typer.Context) -> None:
+    """The solver's own command (``app.rostering.solver_cli``), which ``ronda`` runs
+    before Typer is loaded; here for ``ronda roster --help`` and for callers of ``cli``."""
+    from app.rostering import solver_cli
+
+    raise typer.Exit(solver_cli.main(ctx.args))
 
 
 @roster_app.command("draft-all")

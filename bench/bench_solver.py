@@ -6,8 +6,10 @@ Pins itself to one core, draws RT problems of every family from
 tests/rostering/rt_generator.py, and prints solve time (median, p95, max) by
 household count, with how many answers the solver proved optimal, the eight
 slowest RTs (family and draw, as ``bench/reference/bench-1-unproved.json.gz``
-names them, with their counted work), and how the solver's work clock (the
-budget is counted work, see ``_Work``) compares with the wall on this machine.
+names them, with their counted work), how the solver's work clock (the
+budget is counted work, see ``_Work``) compares with the wall on this machine, and
+the wall of the whole ``ronda roster solve`` command (a new process: start-up,
+imports, the solve, the JSON out) on each family's first draw.
 Each RT is solved ``--repeat`` times and its fastest time counts (in the clock's
 fit too): the solver does the same work each time (the same answer, the same
 counted units, short of the wall limit), so what the repeats remove is the
@@ -20,10 +22,13 @@ versions in the same hour, or by the counted units verify_solver.py prints.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -56,9 +61,11 @@ def main() -> None:
     slowest: list[tuple[float, str, bool, int]] = []
     # wall ms per ms of counted work, for runs long enough to measure
     clock_fit: list[float] = []
+    firsts: dict[str, dict[str, object]] = {}
     for family in rt_generator.FAMILIES:
         for draw in range(args.per_family):
             data = rt_generator.random_problem(rng, family)
+            firsts.setdefault(family, data)
             problem = parse_problem(data)
             elapsed = float("inf")
             for _ in range(args.repeat):
@@ -103,6 +110,27 @@ def main() -> None:
             f"p5 {clock_fit[int(0.05 * len(clock_fit))]:.2f}, "
             f"p95 {clock_fit[int(0.95 * len(clock_fit))]:.2f}, max {clock_fit[-1]:.2f}"
         )
+    print(
+        "ronda roster solve, the whole command (ms, fastest of 5): "
+        + ", ".join(f"{family} 0 {_command_ms(data):.0f}" for family, data in firsts.items())
+    )
+
+
+def _command_ms(data: dict[str, object]) -> float:
+    """The wall of ``ronda roster solve`` on ``data``, from its start to its exit."""
+    script = Path(sys.executable).with_name("ronda")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "app.console"]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "problem.json"
+        path.write_text(json.dumps(data))
+        best = float("inf")
+        for _ in range(5):
+            started = time.perf_counter()
+            subprocess.run(
+                [*command, "roster", "solve", str(path)], check=True, capture_output=True
+            )
+            best = min(best, (time.perf_counter() - started) * 1000)
+    return best
 
 
 def _positive(text: str) -> int:

@@ -1789,6 +1789,16 @@ _STALL = 0.0525
 # benchmark, one of them 27k -> 146k units; at 0.15 0.1% more on the reference RTs,
 # at 0.25 1.6% more, at 0.05 3.3% more and one answer short of its optimum
 _FIRST_LOOSE = 0.2
+# Its share where the constructed roster's weekend spread is two or more above its
+# bound: the weekend moves grind toward it, where the dives' whole schedules land.
+# At 0.04, with the same answers everywhere: 4.3% less work on the 745 reference RTs,
+# 2.6% less on 1,600 fresh ones (compare_solver.py seeds 5-8), 1.7% on seeds 9-10 and
+# 1.3% on 800 city-like ones (small, typical, large, gap1).  0.03 did the same within
+# noise; 0.01 did 5.6% less on the reference RTs but 7.7% more on the city-like ones,
+# whose searches would have ended in 7-45k units where a dive costs 50-125k; 0.1 did
+# 2.5% less; from one above, more work at 0.05 or less; the dives at once, with no
+# search, one answer short of its optimum
+_FIRST_FAR = 0.04
 _WITHIN_ITERATIONS = 200
 # with the weekend floor too: the dives ask at every level, and most are left open
 _WITHIN_WEEKEND_ITERATIONS = 60
@@ -4265,7 +4275,11 @@ def _solve(problem: Problem, time_budget_s: float) -> Solution:
     # without it 3.5% less work on the 745 reference RTs and 4% on 1,600 fresh ones, the
     # same answers; at 0.03 1.3% less, at 0.1 4.6% more)
     if not lp:
-        _improve(best, filled_ub, bounds, _share(deadline, _FIRST_LOOSE), stall=True, first=True)
+        # a weekend spread two or more above its bound: the weekend moves would grind
+        # toward it, where the dives' whole schedules land (see _FIRST_FAR)
+        far = figs.weekend_spread - bounds.weekend_spread >= 2
+        share = _FIRST_FAR if far else _FIRST_LOOSE
+        _improve(best, filled_ub, bounds, _share(deadline, share), stall=True, first=True)
     # a roster at the bounds is optimal, and bounds asked again would only meet it
     if best.figures() != bounds:
         bounds = _bounds(best, caps, filled_ub, _share(deadline, 0.15), known)

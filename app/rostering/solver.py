@@ -1797,7 +1797,9 @@ _FIRST_LOOSE = 0.2
 # noise; 0.01 did 5.6% less on the reference RTs but 7.7% more on the city-like ones,
 # whose searches would have ended in 7-45k units where a dive costs 50-125k; 0.1 did
 # 2.5% less; from one above, more work at 0.05 or less; the dives at once, with no
-# search, one answer short of its optimum
+# search, one answer short of its optimum.  A trade, not a gain everywhere: RTs whose
+# search would have ended in 35-65k units take 2-3.7 times that (bench large 38 52k ->
+# 187k), and about as many RTs meet 1/100 of CP-SAT's time as before
 _FIRST_FAR = 0.04
 _WITHIN_ITERATIONS = 200
 # with the weekend floor too: the dives ask at every level, and most are left open

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -64,10 +65,19 @@ def main(argv: Sequence[str]) -> int:
         data = json.loads(text)
     except ValueError as exc:
         return _fail(f"{path}: not valid JSON: {exc}")
+    except RecursionError:
+        return _fail(f"{path}: not valid JSON: nested too deeply")
     try:
         problem = parse_problem(data)
     except ProblemError as exc:
         return _fail(f"{exc.field}: {exc.message}")
     solution = solve(problem, time_budget_s=args.time_budget)
-    sys.stdout.write(json.dumps(solution.to_json(), indent=1) + "\n")
+    try:
+        sys.stdout.write(json.dumps(solution.to_json(), indent=1) + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader left (``| head``): no traceback, and none at exit either, when
+        # Python flushes stdout again (the recipe of the signal module's documentation)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 0

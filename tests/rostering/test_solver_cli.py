@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 from importlib.metadata import entry_points
@@ -220,16 +221,19 @@ def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path: Path) -> None:
     path = tmp_path / "problem.json"
     path.write_text(json.dumps(PROBLEM))
     command = [sys.executable, "-m", "app.console", "roster", "solve", str(path)]
-    with subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=Path(__file__).resolve().parents[2],
-    ) as child:
-        assert child.stdout is not None
-        assert child.stderr is not None
-        child.stdout.close()
-        stderr = child.stderr.read()
-    assert child.returncode == 1
-    assert stderr == ""
+    # a pipe whose reader is gone before the command starts: its write fails for sure
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        run = subprocess.run(
+            command,
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).resolve().parents[2],
+            check=False,
+        )
+    finally:
+        os.close(writer)
+    assert run.returncode == 1
+    assert run.stderr == ""

@@ -1399,10 +1399,11 @@ class _Schedules:
         # the artificial columns: one per household row, two (up, down) for all shifts
         self.artificial = hcount + 2
 
-    def __del__(self) -> None:
-        # (``_highs`` clears its model and options before handing it out again)
-        if self.lp is not None and len(_SPARE) < _SPARE_MOST:
-            _SPARE.append(self.lp)
+    def __del__(self, spare: list[highspy._core._Highs] = _SPARE, most: int = _SPARE_MOST) -> None:
+        # (``_highs`` clears its model and options before handing it out again; the list
+        # is bound here, as the module's globals may be gone at the interpreter's exit)
+        if self.lp is not None and len(spare) < most:
+            spare.append(self.lp)
 
     @property
     def solver(self) -> highspy._core._Highs:

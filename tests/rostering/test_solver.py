@@ -759,3 +759,36 @@ def test_a_check_from_scratch_starts_from_the_fills_basis(monkeypatch: pytest.Mo
         other.fill()
         assert other.feasible([(0, c) for c in caps], None, engine.filled) == fits
     assert runs[:2] == [(True, 4), (False, 1)]
+
+
+@pytest.mark.usefixtures("counted_budget_only")
+def test_highs_instances_handed_on_to_later_windows_solve_alike(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A window's HiGHS instance is cleared and handed to a later window once its
+    # _Schedules is gone (_highs, _SPARE): solves that take spares, within the solve and
+    # left by the one before, give the roster, bounds and work of a solve that takes none
+    from app.rostering import solver
+
+    case = next(c for c in _cases() if c["name"] == "tight-dive-04")
+    with monkeypatch.context() as patch:
+        # an empty list of spares of its own: (_Schedules.__del__ hands its instance to
+        # the module's list, bound when it was defined)
+        patch.setattr(solver, "_SPARE", [])
+        alone = solve(parse_problem(case["problem"]))
+        units = solver._WORK.units
+    handed = []
+    taken = solver._highs
+
+    def counting() -> Any:
+        handed.append(bool(solver._SPARE))
+        return taken()
+
+    monkeypatch.setattr(solver, "_highs", counting)
+    solver._SPARE.clear()
+    for _ in range(2):
+        solution = solve(parse_problem(case["problem"]))
+        assert solution.to_json() == alone.to_json()
+        assert solution.bounds == alone.bounds
+        assert solver._WORK.units == units
+    assert any(handed)

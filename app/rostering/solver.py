@@ -1453,41 +1453,27 @@ class _Schedules:
                 first.append((h, mask))
                 self.seen.add((h, mask))
         _spend(len(self.seen))
-        # the roster's schedules that fit the window (they come first), then the others'
-        ours = [j for j, (h, mask) in enumerate(first) if mask == roster[h]]
-        start = len(first)
+        # the roster's schedules that fit the window (they come first)
+        ours = {h: j for j, (h, mask) in enumerate(first) if mask == roster[h]}
         first += self._for_uncovered(roster, {h for h, _ in first})
-        ours += range(start, len(first))
         shares = nights.share_grid() if nights is not None else None
         if shares is not None and shares.any():
             first += self._of_shares(shares)
         if first:
             self._add(first)
-        self._start_at(ours)
+        self._start_at(ours, sum(first[j][1].bit_count() for j in ours.values()))
 
-    def _start_at(self, ours: list[int]) -> None:
-        """Start the simplex at a roster: the columns ``ours`` (the roster's schedules
-        that fit the window, then the first of the households it leaves out), each basic
-        while the nights have room for it, else its household's artificial column; the
-        nights' slacks and one artificial column of all shifts basic.  A feasible basis
-        (the roster is valid), triangular, and nearer the optimum than HiGHS's own start
-        (24 iterations to the first optimum on the reference RTs instead of 63)."""
-        room = list(self.month.cap)
-        basics = {}
-        shifts = 0
-        for j in ours:
-            h, mask = self.cols[j]
-            days = _days(mask)
-            if all(room[d] > 0 for d in days):
-                basics[h] = self.artificial + j
-                shifts += len(days)
-                for d in days:
-                    room[d] -= 1
+    def _start_at(self, ours: dict[int, int], shifts: int) -> None:
+        """Start the simplex at the roster: each household's schedule of it basic where
+        it fits the window (``ours``: household -> column), else its artificial column;
+        the nights' slacks and one artificial column of all shifts (``shifts`` of the
+        roster against ``total``) basic.  A feasible basis (the roster is valid),
+        triangular, and nearer the optimum than HiGHS's own start."""
         status = highspy.HighsBasisStatus
         lower, basic = status.kLower, status.kBasic
         cols = [lower] * (self.artificial + len(self.cols))
         for h in range(self.hcount):
-            cols[basics.get(h, h)] = basic
+            cols[self.artificial + ours[h] if h in ours else h] = basic
         cols[self.hcount + (shifts > self.total)] = basic
         basis = highspy.HighsBasis()
         basis.col_status = cols

@@ -792,3 +792,21 @@ def test_highs_instances_handed_on_to_later_windows_solve_alike(
         assert solution.bounds == alone.bounds
         assert solver._WORK.units == units
     assert any(handed)
+
+
+def test_a_spare_highs_instance_is_handed_on_empty_and_with_the_solvers_options() -> None:
+    # what a window left in its instance (rows, columns, options of its own) is gone
+    from app.rostering import solver
+
+    fresh = solver._highs()
+    stale = solver._highs()
+    stale.addVars(3, [0.0] * 3, [1.0] * 3)
+    stale.setOptionValue("dual_feasibility_tolerance", 0.5)
+    stale.setOptionValue("simplex_iteration_limit", 0)
+    solver._SPARE.append(stale)
+    handed = solver._highs()
+    assert handed is stale
+    assert handed.getNumCol() == 0
+    assert handed.getNumRow() == 0
+    for option in ("dual_feasibility_tolerance", "simplex_iteration_limit", "threads", "presolve"):
+        assert handed.getOptionValue(option) == fresh.getOptionValue(option)

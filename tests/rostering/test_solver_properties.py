@@ -476,6 +476,11 @@ def _schedules_of(mask: int, n: int, g: int) -> list[int]:
     ]
 
 
+def _days(mask: int, n: int) -> list[int]:
+    """The nights of schedule ``mask``."""
+    return [d for d in range(n) if mask >> d & 1]
+
+
 def _in_window(schedule: int, window: tuple[int, int, int, int], weekend: int) -> bool:
     c_lo, c_hi, w_lo, w_hi = window
     return c_lo <= schedule.bit_count() <= c_hi and w_lo <= (schedule & weekend).bit_count() <= w_hi
@@ -693,10 +698,6 @@ def test_whole_schedules_start_the_simplex_at_the_roster(
     assert info.num_primal_infeasibilities == 0
     expected = len(masks) - len(fitting) + abs(total - shifts)
     assert abs(lp.getObjectiveValue() - expected) < 1e-9
-
-
-def _days(mask: int, n: int) -> list[int]:
-    return [d for d in range(n) if mask >> d & 1]
 
 
 @settings(max_examples=200, deadline=None)

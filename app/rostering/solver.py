@@ -1205,16 +1205,12 @@ class _Pricing:
         # (d, h, c, w) is at ((d * hcount + h) * counts + c) * wide + w
         self.flat = self.best.reshape(-1).data
         self.night, self.counts = self.best[0].size, self.best.shape[2]
-        # a night's shifts, from states a shift earlier: per weekend flag of the night
-        # (0 or 1), the states no shift reaches (no shifts yet, fewer weekend shifts
-        # than the night adds) stay -inf, so each night is one sum and one maximum
-        shifts = (numpy.full(over.shape, -numpy.inf), numpy.full(over.shape, -numpy.inf))
         # per night and household, the weight of a shift, -inf where it is not free
         # (``values`` fills it)
         self.taking = numpy.empty((n, hcount, 1, 1))
         # each step's operands and results, as views made once: making them on every
         # call took 40% of its time on the RTs of 15-30 households (see ``_dp_steps``)
-        self.steps = self._dp_steps(shifts, over.shape)
+        self.steps = self._dp_steps(over.shape)
         self.size = over.size
         # per household, the most weight ending in each state, and the best state
         self.last = numpy.full((hcount, over[0].size), -numpy.inf)
@@ -1223,20 +1219,20 @@ class _Pricing:
         # weights, once ``schedules`` asks
         self.tops: tuple[int, list[list[int]], list[list[float]]] | None = None
 
-    def _dp_steps(
-        self, shifts: tuple[numpy.ndarray, numpy.ndarray], shape: tuple[int, ...]
-    ) -> list[_Step]:
+    def _dp_steps(self, shape: tuple[int, ...]) -> list[_Step]:
         """The DP's steps, each (before, taking, into, nights): ``into`` = ``before`` +
-        ``taking``, the shifts of one night or of a run of nights, then per night
-        (today, shift, after): ``after`` = the maximum of ``today`` and ``shift``.
+        ``taking``, the shifts of a run of nights, then per night (today, shift, after):
+        ``after`` = the maximum of ``today`` and ``shift``.
 
         A run is up to g nights of one weekend flag: a shift on any of them extends
         states from before the run (d - g + 1 is at most its first night), so one sum
         takes all their shifts.  The same numbers, in 1.2-1.3 times less time on the
         reference RTs (gaps of 3-6: three or four nights a sum)."""
         g, wk, n, wide, best = self.g, self.wk, self.n, self.wide, self.best
-        # per weekend flag, the shifts of a run's nights (runs are single nights at g = 1)
-        size = min(g, n) if g > 1 else 0
+        # per weekend flag (0 or 1), a run's shifts, from states a shift earlier: the
+        # states no shift reaches (no shifts yet, fewer weekend shifts than the night
+        # adds) stay -inf
+        size = max(1, min(g, n))
         runs = (numpy.full((size, *shape), -numpy.inf), numpy.full((size, *shape), -numpy.inf))
         steps: list[_Step] = []
         d = 0
@@ -1248,28 +1244,16 @@ class _Pricing:
             end = d + 1
             while end < n and end - d < g and wk[end] == k and (end < g or not early):
                 end += 1
-            if end - d == 1:
-                shift = shifts[k]
-                before = best[max(0, d - g + 1)]
-                steps.append(
-                    (
-                        before[:, :-1, : wide - k],
-                        self.taking[d],
-                        shift[:, 1:, k:],
-                        [(best[d], shift, best[d + 1])],
-                    )
+            run = runs[k][: end - d]
+            before = best[:1] if early else best[d - g + 1 : end - g + 1]
+            steps.append(
+                (
+                    before[:, :, :-1, : wide - k],
+                    self.taking[d:end],
+                    run[:, :, 1:, k:],
+                    [(best[e], run[e - d], best[e + 1]) for e in range(d, end)],
                 )
-            else:
-                run = runs[k][: end - d]
-                before = best[:1] if early else best[d - g + 1 : end - g + 1]
-                steps.append(
-                    (
-                        before[:, :, :-1, : wide - k],
-                        self.taking[d:end],
-                        run[:, :, 1:, k:],
-                        [(best[e], run[e - d], best[e + 1]) for e in range(d, end)],
-                    )
-                )
+            )
             d = end
         return steps
 
@@ -1463,13 +1447,13 @@ class _Schedules:
             first += self._of_shares(shares)
         if first:
             self._add(first)
-        self._start_at(ours, sum(first[j][1].bit_count() for j in ours.values()))
+        self._start_at(ours)
 
-    def _start_at(self, ours: dict[int, int], shifts: int) -> None:
+    def _start_at(self, ours: dict[int, int]) -> None:
         """Start the simplex at the roster: each household's schedule of it basic where
         it fits the window (``ours``: household -> column), else its artificial column;
-        the nights' slacks and one artificial column of all shifts (``shifts`` of the
-        roster against ``total``) basic.  Triangular, feasible where the roster keeps
+        the nights' slacks and one artificial column of all shifts (the roster's shifts
+        short of or over ``total``) basic.  Triangular, feasible where the roster keeps
         within the nights' teams (the solver's always do), and nearer the optimum than
         HiGHS's own start: 24 iterations to the first optimum on the reference RTs, not
         63."""
@@ -1478,6 +1462,7 @@ class _Schedules:
         cols = [lower] * (self.artificial + len(self.cols))
         for h in range(self.hcount):
             cols[self.artificial + ours[h] if h in ours else h] = basic
+        shifts = sum(self.cols[j][1].bit_count() for j in ours.values())
         cols[self.hcount + (shifts > self.total)] = basic
         basis = highspy.HighsBasis()
         basis.col_status = cols

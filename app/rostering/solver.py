@@ -4092,9 +4092,11 @@ def _bounds(
                 lp,
                 check,
             )
-            if lp:
-                # (``_weekend_bound`` marks the width final where it left a window open)
-                known.weekend[width] = weekend_lb
+            # kept without the LP too: the levels below the bound hold no window whose
+            # counts add up, and asked again (a landed roster's bounds) they were
+            # enumerated again, a tenth of a small tight RT's solve.  (``_weekend_bound``
+            # marks the width final where it left a window open)
+            known.weekend[width] = weekend_lb
     return Figures(eng.places - filled_ub, spread_lb, min(weekend_lb, figs.weekend_spread))
 
 

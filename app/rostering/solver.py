@@ -2072,21 +2072,24 @@ def _count_ranges(
     return found
 
 
-def _counts_can_add_up(
-    prior: list[int], tables: list[list[tuple[int, int]]], low: int, high: int, total: int
-) -> bool:
-    """Can counts that keep every load in [low, high] add up to ``total``, weekend
-    loads aside?  A window of weekend loads only narrows each household's counts,
-    so where this fails every ``_count_ranges`` with these loads fails its sum."""
+def _count_sums(
+    prior: list[int], tables: list[list[tuple[int, int]]], low: int, high: int
+) -> tuple[int, int] | None:
+    """The least and the most shifts that counts keeping every load in [low, high] add
+    up to, weekend loads aside; None where a household cannot keep its load there.  A
+    window of weekend loads only narrows each household's counts, so where ``total``
+    is outside them every ``_count_ranges`` with these loads fails its sum.  Both sums
+    fall as ``low`` does: below a window whose most is short of ``total``, every one is
+    (the windows are enumerated highest first, and stop there)."""
     _spend(len(prior))
     least = most = 0
     for p, table in zip(prior, tables, strict=True):
         c_min, c_max = max(0, low - p), min(len(table) - 1, high - p)
         if c_min > c_max:
-            return False
+            return None
         least += c_min
         most += c_max
-    return least <= total <= most
+    return least, most
 
 
 def _nearest_first(
@@ -2138,7 +2141,10 @@ def _fitting_windows(
     tables, w_floor, w_ceiling = reach
     top = min(p + c for p, c in zip(prior, caps, strict=True))
     for low in range(top, max(prior) - width - 1, -1):
-        if not _counts_can_add_up(prior, tables, low, low + width, total):
+        sums = _count_sums(prior, tables, low, low + width)
+        if sums is not None and sums[1] < total:
+            return  # (and every lower window)
+        if sums is None or sums[0] > total:
             continue
         for w_low in range(w_ceiling, w_floor - k - 1, -1):
             ranges = _count_ranges(prior, prior_w, tables, low, low + width, w_low, w_low + k)
@@ -4288,7 +4294,10 @@ def _loads_fit(
     for low in range(top, max(prior) - width - 1, -1):
         if _clock() > deadline:
             return True
-        if not _counts_can_add_up(prior, tables, low, low + width, total):
+        sums = _count_sums(prior, tables, low, low + width)
+        if sums is not None and sums[1] < total:
+            return False  # (and every lower window)
+        if sums is None or sums[0] > total:
             continue
         ranges = _count_ranges(prior, prior_w, tables, low, low + width, *anywhere)
         if ranges is None or not sum(r[0] for r in ranges) <= total <= sum(r[1] for r in ranges):

@@ -592,6 +592,71 @@ def test_the_pricing_dp_finds_each_households_best_schedules_in_its_window(
         solver._WORK.forget()
 
 
+@settings(max_examples=150, deadline=None)
+@given(problems(), st.integers(0, 6), st.integers(0, 4), st.integers(0, 40))
+def test_the_windows_of_loads_are_every_window_whose_counts_add_up(
+    problem: dict[str, Any], width: int, k: int, extra: int
+) -> None:
+    # _fitting_windows stops at the first window of loads whose counts fall short of
+    # the shifts (every lower one does too): the same windows, in the same order, as
+    # every window of loads and weekend loads asked one by one
+    from app.rostering import solver
+
+    engine = solver._Engine(parse_problem(problem))
+    if not engine.H:  # (the solver asks only of RTs with households)
+        return
+    solver._WORK.start(float("inf"))
+    try:
+        reach = engine.weekend_reach()
+        caps = engine.month.most
+        prior, prior_w = engine.prior, engine.prior_w
+        tables, w_floor, w_ceiling = reach
+        total = min(sum(caps), extra)
+        found = list(solver._fitting_windows(engine, reach, caps, width, k, total))
+    finally:
+        solver._WORK.forget()
+    top = min(p + c for p, c in zip(prior, caps, strict=True))
+    every = []
+    for low in range(top, max(prior) - width - 1, -1):
+        for w_low in range(w_ceiling, w_floor - k - 1, -1):
+            ranges = solver._count_ranges(
+                prior, prior_w, tables, low, low + width, w_low, w_low + k
+            )
+            if ranges is not None and (
+                sum(r[0] for r in ranges) <= total <= sum(r[1] for r in ranges)
+            ):
+                every.append(ranges)
+    assert found == every
+
+
+@settings(max_examples=150, deadline=None)
+@given(problems(), st.integers(0, 3), st.integers(0, 20))
+def test_the_chains_fill_as_without_a_bound_and_stop_at_one(
+    problem: dict[str, Any], variant: int, most: int
+) -> None:
+    # Told the most places any roster fills, the chains fill as many as without it
+    # (they stop searching, not filling); told fewer, they stop there
+    from app.rostering import solver
+
+    parsed = parse_problem(problem)
+    solver._WORK.start(float("inf"))
+    try:
+        plain = solver._Engine(parsed)
+        plain.greedy(variant % 3)
+        start = plain.filled
+        told = plain.snapshot()
+        short = plain.snapshot()
+        plain.fill(float("inf"), replan=variant == 3)
+        told.fill(float("inf"), replan=variant == 3, most=told.filled_upper_bound(told.month.most))
+        short.fill(float("inf"), replan=variant == 3, most=most)
+    finally:
+        solver._WORK.forget()
+    assert told.filled == plain.filled
+    assert told.sched == plain.sched
+    assert short.filled <= max(start, min(most, plain.filled))
+    assert short.roster_is_valid()
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.data(), st.integers(2, 8), st.integers(1, 3), st.integers(0, (1 << 8) - 1))
 def test_whole_schedules_refute_only_empty_windows_and_land_within_them(

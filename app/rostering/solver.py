@@ -2081,9 +2081,11 @@ def _count_sums(
     """The least and the most shifts that counts keeping every load in [low, high] add
     up to, weekend loads aside; None where a household cannot keep its load there.  A
     window of weekend loads only narrows each household's counts, so where ``total``
-    is outside them every ``_count_ranges`` with these loads fails its sum.  Both sums
-    fall as ``low`` does: below a window whose most is short of ``total``, every one is
-    (the windows are enumerated highest first, and stop there)."""
+    is outside them every ``_count_ranges`` with these loads fails its sum.  Neither
+    sum rises as ``low`` falls: below a window whose most is short of ``total``, every
+    one is (the windows are enumerated highest first, and stop there).  (None is never
+    met within the windows' range, from the most any household serves over the
+    others' least prior down to the highest prior less ``width``.)"""
     _spend(len(prior))
     least = most = 0
     for p, table in zip(prior, tables, strict=True):
@@ -2840,9 +2842,7 @@ class _Engine:
 
     def fill(self, deadline: float, replan: bool, most: int | None = None) -> bool:
         """Fill empty places by chains ending in the least-loaded household; True if any.
-        ``most``: the most places any roster fills (once they are, no chain is sought:
-        a roster of a small tight RT that met it at once searched in vain for 6% of
-        its time)."""
+        ``most``: the most places any roster fills (once they are, no chain is sought)."""
         any_gain = False
         most = self.places if most is None else min(self.places, most)
         progress = True
@@ -3848,10 +3848,12 @@ def _construct(problem: Problem, deadline: float) -> tuple[_Engine, list[int], i
         filled_ub = min(filled_ub, int(value + 1e-6))
 
     # far short of the trivial bound, the first roster's chains and the other two
-    # constructions never reached it on the reference RTs (161 of 161 where it was 6 or
-    # more places short; at 4-5, 2 of 29), so the LP is built anyway: its bound first
-    # stops their chains there, and the constructions once one meets it (1.5% less work
-    # on the 895 reference RTs, 1.4-1.7% on 2,400 fresh ones, the same answers)
+    # constructions almost never reach it (none of 161 reference RTs 6 or more places
+    # short, 2 of 245 such fresh draws; at 4-5 short, 2 of 29), so the LP is built
+    # anyway: its bound first stops their chains there, and the constructions once one
+    # meets it (1.5% less work on the 895 reference RTs, 1.4-1.7% on 2,400 fresh ones,
+    # the same answers at the default budget; under a budget of 10-20 ms the roster the
+    # search starts from may be a worse one, as the other two no longer compete)
     if filled_ub - eng.filled >= _FAR_SHORT:
         fill_bound()
     eng.fill(deadline, replan=False, most=filled_ub)
@@ -3868,10 +3870,11 @@ def _construct(problem: Problem, deadline: float) -> tuple[_Engine, list[int], i
                 eng = other
         return eng
 
-    # the other two constructions before the LP: where one meets the trivial bound,
-    # the LP is not built (it was, on 55 of the 745 reference RTs whose optimum meets
-    # it): 2.5% less work there, the same answers, tight RTs' median on the bench 8.5 ms
-    # instead of 12.5; on 1,600 fresh RTs 3.6% less, the same answers
+    # the other two constructions before the LP (unless it came first, above): where one
+    # meets the trivial bound, the LP is not built (it was, on 55 of the 745 reference
+    # RTs whose optimum meets it): 2.5% less work there, the same answers, tight RTs'
+    # median on the bench 8.5 ms instead of 12.5; on 1,600 fresh RTs 3.6% less, the
+    # same answers
     eng = restarted(eng, [(0, 1), (0, 2)])
     if eng.filled < filled_ub and price is None:
         fill_bound()
@@ -4114,10 +4117,12 @@ def _bounds(
                 lp,
                 check,
             )
-            # kept without the LP too: the levels below the bound hold no window whose
-            # counts add up, and asked again (a landed roster's bounds) they were
-            # enumerated again, a tenth of a small tight RT's solve.  (``_weekend_bound``
-            # marks the width final where it left a window open)
+            # kept without the LP too: every level below the bound was enumerated whole
+            # and held no window past the filters (counts that add up, weekend loads
+            # that add up, not refuted already), which the LP's path applies as well;
+            # asked again (a landed roster's bounds), they were enumerated again, a tenth
+            # of a small tight RT's solve.  (``_weekend_bound`` marks the width final
+            # where it left a window open)
             known.weekend[width] = weekend_lb
     return Figures(eng.places - filled_ub, spread_lb, min(weekend_lb, figs.weekend_spread))
 

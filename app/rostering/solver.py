@@ -2075,26 +2075,35 @@ def _count_ranges(
     return found
 
 
-def _count_sums(
-    prior: list[int], tables: list[list[tuple[int, int]]], low: int, high: int
-) -> tuple[int, int] | None:
-    """The least and the most shifts that counts keeping every load in [low, high] add
-    up to, weekend loads aside; None where a household cannot keep its load there.  A
-    window of weekend loads only narrows each household's counts, so where ``total``
-    is outside them every ``_count_ranges`` with these loads fails its sum.  Neither
-    sum rises as ``low`` falls: below a window whose most is short of ``total``, every
-    one is (the windows are enumerated highest first, and stop there).  (None is never
-    met within the windows' range, from the most any household serves over the
-    others' least prior down to the highest prior less ``width``.)"""
-    _spend(len(prior))
-    least = most = 0
-    for p, table in zip(prior, tables, strict=True):
-        c_min, c_max = max(0, low - p), min(len(table) - 1, high - p)
-        if c_min > c_max:
-            return None
-        least += c_min
-        most += c_max
-    return least, most
+def _lows_adding_up(
+    prior: list[int],
+    tables: list[list[tuple[int, int]]],
+    caps: list[int],
+    width: int,
+    total: int,
+) -> Iterator[int]:
+    """The floors ``low`` of the windows of loads [low, low + width] whose counts can
+    add up to ``total`` shifts, weekend loads aside, highest first (from the most any
+    household serves over its prior down to the highest prior less ``width``).
+
+    A window of weekend loads only narrows each household's counts, so where ``total``
+    is outside their least and most sums, every ``_count_ranges`` with these loads
+    fails its sum.  Neither sum rises as ``low`` falls: below a window whose most is
+    short of ``total``, every one is, and the enumeration stops there."""
+    top = min(p + c for p, c in zip(prior, caps, strict=True))
+    for low in range(top, max(prior) - width - 1, -1):
+        _spend(len(prior))
+        least = most = 0
+        # (within this range each household's counts are [max(0, low - p),
+        # min(its most, low + width - p)], never empty: its table has a row per count
+        # up to its most)
+        for p, table in zip(prior, tables, strict=True):
+            least += max(0, low - p)
+            most += min(len(table) - 1, low + width - p)
+        if most < total:
+            return
+        if least <= total:
+            yield low
 
 
 def _nearest_first(
@@ -2144,13 +2153,7 @@ def _fitting_windows(
     """
     prior, prior_w = eng.prior, eng.prior_w
     tables, w_floor, w_ceiling = reach
-    top = min(p + c for p, c in zip(prior, caps, strict=True))
-    for low in range(top, max(prior) - width - 1, -1):
-        sums = _count_sums(prior, tables, low, low + width)
-        if sums is not None and sums[1] < total:
-            return  # (and every lower window)
-        if sums is None or sums[0] > total:
-            continue
+    for low in _lows_adding_up(prior, tables, caps, width, total):
         for w_low in range(w_ceiling, w_floor - k - 1, -1):
             ranges = _count_ranges(prior, prior_w, tables, low, low + width, w_low, w_low + k)
             if ranges is not None and (
@@ -4309,17 +4312,11 @@ def _loads_fit(
     on 1,600 fresh RTs 8 better, 8 worse.)"""
     prior, prior_w = eng.prior, eng.prior_w
     tables = reach[0]
-    top = min(p + c for p, c in zip(prior, caps, strict=True))
     # weekend loads aside: every weekend count each shift count allows
     anywhere = (-(1 << 30), 1 << 30)
-    for low in range(top, max(prior) - width - 1, -1):
+    for low in _lows_adding_up(prior, tables, caps, width, total):
         if _clock() > deadline:
             return True
-        sums = _count_sums(prior, tables, low, low + width)
-        if sums is not None and sums[1] < total:
-            return False  # (and every lower window)
-        if sums is None or sums[0] > total:
-            continue
         ranges = _count_ranges(prior, prior_w, tables, low, low + width, *anywhere)
         if ranges is None or not sum(r[0] for r in ranges) <= total <= sum(r[1] for r in ranges):
             continue

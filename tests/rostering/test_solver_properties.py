@@ -707,7 +707,9 @@ def test_whole_schedules_start_with_a_column_for_every_household_that_has_one(
 ) -> None:
     # The first columns: each household's roster schedule where it fits its window;
     # for every other household with a schedule in its window, one that takes the most
-    # nights the fitting households leave room on, net of the full nights it takes
+    # nights the fitting households leave room on, net of the full nights it takes;
+    # and for each household with one, a schedule of most shifts, on the nights the
+    # whole roster leaves room on where it can (_Schedules._fullest)
     from app.rostering import solver
 
     weekend &= (1 << n) - 1
@@ -721,20 +723,29 @@ def test_whole_schedules_start_with_a_column_for_every_household_that_has_one(
         solver._WORK.forget()
     fitting = [h for h, s in enumerate(roster) if s in options[h]]
     room = [cap[d] - sum(roster[h] >> d & 1 for h in fitting) for d in range(n)]
+    left = [cap[d] - sum(s >> d & 1 for s in roster) for d in range(n)]
 
     def worth(s: int) -> int:
         return sum((1 if room[d] > 0 else -1) for d in range(n) if s >> d & 1)
 
+    def fullness(s: int) -> float:
+        return sum((1 if left[d] > 0 else solver._FULL_NIGHT) for d in range(n) if s >> d & 1)
+
     columns = _columns_by_household(schedules)
     for h, opts in enumerate(options):
-        if h in fitting:
-            assert columns[h] == [roster[h]]
-        elif not opts:
+        if not opts:
             assert h not in columns
+            continue
+        first, *rest = columns[h]
+        if h in fitting:
+            assert first == roster[h]
         else:
-            [seeded] = columns[h]
-            assert seeded in opts
-            assert worth(seeded) == max(map(worth, opts))
+            assert first in opts
+            assert worth(first) == max(map(worth, opts))
+        # (the schedule of most shifts only where the first is not one already)
+        assert len(rest) <= 1
+        assert all(s in opts for s in rest)
+        assert max(map(fullness, columns[h])) == pytest.approx(max(map(fullness, opts)))
 
 
 @settings(max_examples=200, deadline=None)
